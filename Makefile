@@ -1,0 +1,77 @@
+# pg_clinical — PGXS build.
+#
+#   make              build the extension (needs pg_config)
+#   make install      install it into the server found by pg_config
+#   make demo         set up everything on a fresh Debian machine and show it
+#   make demo-stop    stop the demo cluster and remove its files
+#   make test         set up everything, run every test suite, print a total
+#   make unit         the core's C unit tests under ASan and UBSan
+#   make fuzz-smoke   build the fuzz harnesses and run each briefly
+#   make installcheck pg_regress against a running server (PGHOST, PGPORT)
+#
+# PG_CONFIG selects the PostgreSQL installation (default: the newest found).
+
+EXTENSION = pg_clinical
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+CORE_SRCS := $(sort $(shell find src/core -name '*.c'))
+PG_SRCS := $(sort $(wildcard src/pg/*.c))
+SQL_PIECES := $(sort $(wildcard src/sql/*.sql))
+
+MODULE_big = $(EXTENSION)
+OBJS = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+REGRESS = $(sort $(notdir $(basename $(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --dbname=pg_clinical_regress
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs \
+	regression.out build
+
+PG_CPPFLAGS = -I$(CURDIR)/include -DPG_CLINICAL_VERSION=\"$(EXTVERSION)\"
+# -Wextra in full, less unused-parameter: PostgreSQL's own headers (fmgr.h's
+# PG_FUNCTION_ARGS, bufpage.h) trip it.  The core's unit build below uses
+# -Wall -Wextra -Werror with nothing turned off.
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter
+
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+all install installcheck:
+	@echo "pg_config not found (PG_CONFIG=$(PG_CONFIG))." >&2
+	@echo "Run 'make test' or 'make demo' (they install what is missing), or:" >&2
+	@echo "  sudo apt-get install postgresql-15 postgresql-server-dev-15 libxml2-dev libjansson-dev build-essential" >&2
+	@exit 1
+endif
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PIECES) $(EXTENSION).control
+	cat $(SQL_PIECES) > $@
+
+# --- the core's unit tests, outside the server, under sanitizers -----------
+BUILD = build
+SAN_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
+UNIT_SRCS = $(sort $(wildcard test/unit/*.c))
+
+$(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard include/clinical/*.h test/unit/*.h)
+	@mkdir -p $(BUILD)
+	$(CC) $(SAN_CFLAGS) $(CORE_SRCS) $(UNIT_SRCS) -o $@
+
+unit: $(BUILD)/unit_tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(BUILD)/unit_tests
+
+fuzz-smoke:
+	bash scripts/fuzz-smoke.sh
+
+demo:
+	bash scripts/demo.sh start
+
+demo-stop:
+	bash scripts/demo.sh stop
+
+test:
+	bash scripts/test.sh
+
+.PHONY: unit fuzz-smoke demo demo-stop test

@@ -1,0 +1,21 @@
+SET client_min_messages = warning;
+-- Loads the samples of test/data/ into schema clinical_demo.
+-- Run from the repository's top folder: psql -f test/data/load.sql
+-- (psql reads the files itself, so the server needs no access to them).
+DROP SCHEMA IF EXISTS clinical_demo CASCADE;
+CREATE SCHEMA clinical_demo;
+
+CREATE TABLE clinical_demo.hl7_files (
+	file	text PRIMARY KEY,
+	content	text NOT NULL
+);
+
+\set f1 `cat test/data/hl7v2/adt_a01.hl7`
+\set f2 `cat test/data/hl7v2/oru_r01.hl7`
+\set f3 `cat test/data/hl7v2/adt_a08_ascii.hl7`
+\set f4 `cat test/data/hl7v2/batch_oru.hl7`
+INSERT INTO clinical_demo.hl7_files VALUES
+	('adt_a01.hl7', :'f1'),
+	('oru_r01.hl7', :'f2'),
+	('adt_a08_ascii.hl7', :'f3'),
+	('batch_oru.hl7', :'f4');
