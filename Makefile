@@ -25,7 +25,8 @@ MODULE_big = $(EXTENSION)
 OBJS = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 REGRESS = $(sort $(notdir $(basename $(wildcard sql/*.sql))))
-REGRESS_OPTS = --inputdir=. --dbname=pg_clinical_regress
+REGRESS_OPTS = --inputdir=.
+CONTRIB_TESTDB = pg_clinical_regress
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs \
 	regression.out build
 

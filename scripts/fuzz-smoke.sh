@@ -30,11 +30,11 @@ for h in test/fuzz/fuzz_*.c; do
 	rm -rf "$work"; mkdir -p "$work"
 	if [ "$use_libfuzzer" -eq 1 ]; then
 		# shellcheck disable=SC2086
-		if ! clang -g -O1 $SAN,fuzzer -Iinclude $CORE_SRCS "$h" -o "$OUT/$name" 2>"$OUT/$name.build.log"; then
+		if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude $CORE_SRCS "$h" -o "$OUT/$name" 2>"$OUT/$name.build.log"; then
 			cat "$OUT/$name.build.log"; echo "FAIL $name (build)"; failed=$((failed + 1)); continue
 		fi
 		"$OUT/$name" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
-			-rss_limit_mb=2048 -print_final_stats=1 "$work" "$corpus" >"$OUT/$name.log" 2>&1
+			-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/$name-" "$work" "$corpus" >"$OUT/$name.log" 2>&1
 		rc=$?
 	else
 		# shellcheck disable=SC2086

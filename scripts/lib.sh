@@ -42,14 +42,15 @@ ensure_packages() {
 		die "this set-up is written for Debian 12 (dpkg/apt); install PostgreSQL $PGVER with its server headers, libxml2 and jansson by hand, then run 'make && make install'"
 	missing=$(missing_packages "$@")
 	[ -z "$missing" ] && return 0
-	say "installing Debian packages: $missing"
 	if ! as_root true; then
 		die "missing packages: $missing
   Run as root (or a user with passwordless sudo), or install them first:
     sudo apt-get update && sudo apt-get install -y $missing"
 	fi
+	say "missing Debian packages: $missing; running apt-get"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
 		die "apt-get update failed"
+	say "installing Debian packages: $missing"
 	# shellcheck disable=SC2086
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing ||
 		die "apt-get install failed: $missing"

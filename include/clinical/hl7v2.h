@@ -66,7 +66,9 @@ size_t		hl7_delims_to_string(const hl7_delims *d, char *out);
 
 /*
  * Delimiter rules: every declared delimiter is distinct from the others, not
- * alphanumeric, not CR, LF or NUL; characters are single bytes (< 0x80).
+ * CR, LF or NUL, and a single byte (< 0x80); the field separator is not a
+ * letter or digit (the encoding characters may be: MSH-2 is honoured as
+ * declared).
  * Returns false and fills err (CL_ERR_INVALID_PARAM) when broken.
  */
 bool		hl7_delims_check(const hl7_delims *d, cl_error *err);
@@ -114,11 +116,13 @@ hl7_value_kind hl7_value_classify(hl7_span v);
  * Normalisation (the only change made to the input):
  *   - a leading UTF-8 BOM is dropped;
  *   - "\r" and "\r\n" always end a segment; a lone "\n" ends a segment only
- *     when what follows is the end of input, another "\r"/"\n" (blank line)
+ *     when it ends an empty line, or when what follows is the end of input,
+ *     another "\r"/"\n" or a line of only spaces/tabs (blank line)
  *     or a segment start (3 characters [A-Z0-9] followed by the field
  *     separator, a "\r"/"\n" or the end); otherwise the "\n" belongs to the
  *     text (a multi-line NTE or OBX-5) and is kept as "\n";
- *   - empty lines and trailing terminators are dropped; every segment is
+ *   - empty lines, lines of only spaces/tabs and trailing terminators are
+ *     dropped; every segment is
  *     stored with a single "\r" terminator, the last one too.
  * Checks: not empty, no NUL byte, valid UTF-8 (CL_ERR_ENCODING), starts with
  * MSH (after the BOM and any blank lines), MSH-1/MSH-2 form a valid
@@ -126,7 +130,9 @@ hl7_value_kind hl7_value_classify(hl7_span v);
  * by the field separator or the end of the segment.  MSH-2 may hold 1 to 5
  * characters when a field separator follows it; it is an error
  * ("MSH shorter than its encoding characters") when the segment ends first.
- * Limits: text < 1 GB (CL_MAX_ALLOC).
+ * Error offsets (err->offset, "at byte N") count bytes of the input as
+ * given (a BOM included); segment numbers are 1-based and count the
+ * segments found so far.  Limits: text < 1 GB (CL_MAX_ALLOC).
  * ------------------------------------------------------------------------ */
 #define HL7_IMAGE_VERSION 1
 #define HL7_IMAGE_HEADER 16
@@ -330,7 +336,8 @@ bool		hl7_unescape(const char *v, size_t len, const hl7_delims *d,
 /*
  * Encodes text: field, component, repetition, subcomponent separators and
  * the escape character (and the truncation character when declared) to
- * \F\ \S\ \R\ \T\ \E\ (\P\); CR, LF and CRLF to \.br\.  CL_ERR_INVALID_PARAM
+ * \F\ \S\ \R\ \T\ \E\ (\P\); CR, LF and CRLF to \.br\ (to \X0A\ when '.'
+ * is one of the delimiters, where \.br\ would break the structure).  CL_ERR_INVALID_PARAM
  * when the text needs escaping but the delimiters declare no escape
  * character.
  */

@@ -5,7 +5,11 @@
  */
 #include "pg_clinical.h"
 
+#include "access/tupdesc.h"
+#include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/elog.h"
+#include "utils/tuplestore.h"
 
 static void *
 pg_cxt_alloc(void *ctx, size_t size)
@@ -113,4 +117,33 @@ cl_pg_input_error(const cl_error *err, const char *what, Node *escontext)
 	(void) escontext;
 	cl_pg_raise(err, what);
 #endif
+}
+
+TupleDesc
+cl_pg_materialize_srf(FunctionCallInfo fcinfo, Tuplestorestate **store)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext oldcxt;
+	TupleDesc	tupdesc;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		(rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+	{
+		/* a scalar result: one column of the function's return type */
+		tupdesc = CreateTemplateTupleDesc(1);
+		TupleDescInitEntry(tupdesc, (AttrNumber) 1, "value",
+						   get_fn_expr_rettype(fcinfo->flinfo), -1, 0);
+	}
+	tupdesc = CreateTupleDescCopy(tupdesc);
+	*store = tuplestore_begin_heap(true, false, work_mem);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = *store;
+	rsinfo->setDesc = tupdesc;
+	MemoryContextSwitchTo(oldcxt);
+	return tupdesc;
 }

@@ -55,4 +55,15 @@ void		cl_pg_raise(const cl_error *err, const char *what) CL_PG_NORETURN;
  */
 void		cl_pg_input_error(const cl_error *err, const char *what, Node *escontext);
 
+
+
+/*
+ * Prepare a set-returning function for materialize mode (a tuplestore the
+ * caller fills with tuplestore_putvalues); returns the tuple descriptor.
+ * Works on every supported version (InitMaterializedSRF is 15+).
+ */
+struct Tuplestorestate;
+struct TupleDescData;
+struct TupleDescData *cl_pg_materialize_srf(FunctionCallInfo fcinfo,
+											struct Tuplestorestate **store);
 #endif							/* PG_CLINICAL_H */

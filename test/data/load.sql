@@ -19,3 +19,14 @@ INSERT INTO clinical_demo.hl7_files VALUES
 	('oru_r01.hl7', :'f2'),
 	('adt_a08_ascii.hl7', :'f3'),
 	('batch_oru.hl7', :'f4');
+
+-- every message of the sample files as an hl7v2 value (batches split)
+CREATE TABLE clinical_demo.hl7_messages (
+	id		serial PRIMARY KEY,
+	file	text NOT NULL,
+	msg		hl7v2 NOT NULL
+);
+INSERT INTO clinical_demo.hl7_messages (file, msg)
+SELECT f.file, m
+FROM clinical_demo.hl7_files f, hl7_split_batch(f.content) m
+ORDER BY f.file;
