@@ -4,28 +4,20 @@
 -- inputs are accepted in linear time.
 --
 SET client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE st text; msg text; det text;
-BEGIN
-	EXECUTE q;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END $$;
+CREATE EXTENSION IF NOT EXISTS pg_clinical;
 
-SELECT pg_temp.err($q$SELECT ''::hl7v2$q$) AS empty;
-SELECT pg_temp.err($q$SELECT E'\n\r\n'::hl7v2$q$) AS only_terminators;
-SELECT pg_temp.err($q$SELECT 'PID|1||42'::hl7v2$q$) AS no_msh;
-SELECT pg_temp.err($q$SELECT 'MSH'::hl7v2$q$) AS msh_only_id;
-SELECT pg_temp.err($q$SELECT 'MSH|^~'::hl7v2$q$) AS msh_short;
-SELECT pg_temp.err($q$SELECT 'MSH|^^\&|A'::hl7v2$q$) AS duplicate_delims;
-SELECT pg_temp.err($q$SELECT 'MSHA^~\&|A'::hl7v2$q$) AS alnum_field_sep;
-SELECT pg_temp.err($q$SELECT E'MSH|^~\\&|A\rPID|1\rpv1|x'::hl7v2$q$) AS lowercase_id;
-SELECT pg_temp.err($q$SELECT E'MSH|^~\\&|A\rPID|1\rPV|x'::hl7v2$q$) AS short_id;
-SELECT pg_temp.err($q$SELECT E'MSH|^~\\&|A\rPID|1\rPATIENT DOE JOHN 19800101 SSN 123-45-6789|x'::hl7v2$q$) AS long_id_no_phi;
-SELECT pg_temp.err($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447c00'::bytea)$q$) AS nul_byte;
-SELECT pg_temp.err($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447cc328'::bytea)$q$) AS invalid_utf8;
+SELECT regress_error($q$SELECT ''::hl7v2$q$) AS empty;
+SELECT regress_error($q$SELECT E'\n\r\n'::hl7v2$q$) AS only_terminators;
+SELECT regress_error($q$SELECT 'PID|1||42'::hl7v2$q$) AS no_msh;
+SELECT regress_error($q$SELECT 'MSH'::hl7v2$q$) AS msh_only_id;
+SELECT regress_error($q$SELECT 'MSH|^~'::hl7v2$q$) AS msh_short;
+SELECT regress_error($q$SELECT 'MSH|^^\&|A'::hl7v2$q$) AS duplicate_delims;
+SELECT regress_error($q$SELECT 'MSHA^~\&|A'::hl7v2$q$) AS alnum_field_sep;
+SELECT regress_error($q$SELECT E'MSH|^~\\&|A\rPID|1\rpv1|x'::hl7v2$q$) AS lowercase_id;
+SELECT regress_error($q$SELECT E'MSH|^~\\&|A\rPID|1\rPV|x'::hl7v2$q$) AS short_id;
+SELECT regress_error($q$SELECT E'MSH|^~\\&|A\rPID|1\rPATIENT DOE JOHN 19800101 SSN 123-45-6789|x'::hl7v2$q$) AS long_id_no_phi;
+SELECT regress_error($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447c00'::bytea)$q$) AS nul_byte;
+SELECT regress_error($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447cc328'::bytea)$q$) AS invalid_utf8;
 
 -- large inputs are accepted: a 10 MB message, 100,000 segments, 1 MB OBX-5
 SELECT length(m::text) > 10000000 AS ten_mb, m ->> 'OBX(2)-5' = repeat('A', 50) AS lookup
@@ -36,4 +28,4 @@ SELECT length(m ->> 'OBX-5') AS obx5_len
 FROM (SELECT (E'MSH|^~\\&|A\rOBX|1|ED|||^AP^^Base64^' ||
 			  repeat('QUJDREVGR0g=', 87382) || E'\r')::hl7v2 AS m) s;
 -- ... and an error deep in a big message still names its segment and byte
-SELECT pg_temp.err($q$SELECT (E'MSH|^~\\&|A\r' || repeat(E'NTE|1||x\r', 50000) || E'bad!\r')::hl7v2$q$) AS deep_error;
+SELECT regress_error($q$SELECT (E'MSH|^~\\&|A\r' || repeat(E'NTE|1||x\r', 50000) || E'bad!\r')::hl7v2$q$) AS deep_error;

@@ -2,15 +2,7 @@
 -- hl7v2 functions: segments, JSON form, set, ack, batches, escapes, datetime
 --
 SET client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE st text; msg text; det text;
-BEGIN
-	EXECUTE q;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END $$;
+CREATE EXTENSION IF NOT EXISTS pg_clinical;
 CREATE FUNCTION pg_temp.show(m hl7v2) RETURNS text LANGUAGE sql AS
 $$ SELECT replace(m::text, E'\r', '<CR>') $$;
 
@@ -34,11 +26,11 @@ SELECT hl7_to_jsonb(m) #>> '{segments,1,8}' AS pid8,
 FROM t;
 SELECT hl7_from_jsonb(hl7_to_jsonb(m)) = m AS lossless FROM t;
 SELECT hl7_from_jsonb(hl7_to_jsonb(m))::text = m::text AS byte_identical FROM t;
-SELECT pg_temp.err($q$SELECT hl7_from_jsonb('[1]')$q$);
-SELECT pg_temp.err($q$SELECT hl7_from_jsonb('{"delimiters": "|^~\\&"}')$q$);
-SELECT pg_temp.err($q$SELECT hl7_from_jsonb('{"delimiters": "|^~\\&", "segments": [["MSH", "|", "^~\\&"], ["PID", 1]]}')$q$);
-SELECT pg_temp.err($q$SELECT hl7_from_jsonb('{"delimiters": "|^~\\&", "segments": [["MSH", "|", "^~\\&"], ["PID", "a|b"]]}')$q$);
-SELECT pg_temp.err($q$SELECT hl7_from_jsonb('{"delimiters": "||||", "segments": []}')$q$);
+SELECT regress_error($q$SELECT hl7_from_jsonb('[1]')$q$);
+SELECT regress_error($q$SELECT hl7_from_jsonb('{"delimiters": "|^~\\&"}')$q$);
+SELECT regress_error($q$SELECT hl7_from_jsonb('{"delimiters": "|^~\\&", "segments": [["MSH", "|", "^~\\&"], ["PID", 1]]}')$q$);
+SELECT regress_error($q$SELECT hl7_from_jsonb('{"delimiters": "|^~\\&", "segments": [["MSH", "|", "^~\\&"], ["PID", "a|b"]]}')$q$);
+SELECT regress_error($q$SELECT hl7_from_jsonb('{"delimiters": "||||", "segments": []}')$q$);
 
 -- hl7_set: encode with the message's delimiters, create what is missing
 SELECT pg_temp.show(hl7_set(m, 'PID-5.2', 'Anne^Marie')) FROM t;
@@ -47,9 +39,9 @@ SELECT pg_temp.show(hl7_set(E'MSH|^~\\&|A\rPID|1', 'PID-3(2).4.2', 'x')) AS crea
 SELECT pg_temp.show(hl7_set(E'MSH|^~\\&|A\rPID|1', 'ZPI(2)-2', 'z')) AS new_segments;
 SELECT pg_temp.show(hl7_set(E'MSH|^~\\&|A\rPID|1|2|3', 'PID-2', NULL)) AS set_null_empties;
 SELECT pg_temp.show(hl7_set(E'MSH|^~\\&|A|B', 'MSH-3', 'NEWAPP')) AS msh3;
-SELECT pg_temp.err($q$SELECT hl7_set(E'MSH|^~\\&|A', 'MSH-1', '!')$q$);
-SELECT pg_temp.err($q$SELECT hl7_set(E'MSH|^~\\&|A', 'MSH-2', '^~')$q$);
-SELECT pg_temp.err($q$SELECT hl7_set(E'MSH|^~\\&|A', 'PID', 'x')$q$);
+SELECT regress_error($q$SELECT hl7_set(E'MSH|^~\\&|A', 'MSH-1', '!')$q$);
+SELECT regress_error($q$SELECT hl7_set(E'MSH|^~\\&|A', 'MSH-2', '^~')$q$);
+SELECT regress_error($q$SELECT hl7_set(E'MSH|^~\\&|A', 'PID', 'x')$q$);
 
 -- hl7_ack: swapped apps/facilities, new control id, MSA-2 = original MSH-10
 SELECT a ->> 'MSH-3' AS sending, a ->> 'MSH-4' AS sending_fac,
@@ -62,7 +54,7 @@ SELECT a ->> 'MSH-3' AS sending, a ->> 'MSH-4' AS sending_fac,
 FROM t, LATERAL (SELECT hl7_ack(m, 'AE', 'PID-7 | bad date') AS a) s;
 SELECT hl7_ack(m) ->> 'MSA-1' AS default_code, hl7_ack(m) ->> 'MSA-3' IS NULL AS no_text FROM t;
 SELECT c, hl7_ack(m, c) ->> 'MSA-1' FROM t, unnest(ARRAY['AA','AE','AR','CA','CE','CR']) c;
-SELECT pg_temp.err($q$SELECT hl7_ack(m, 'OK') FROM t$q$);
+SELECT regress_error($q$SELECT hl7_ack(m, 'OK') FROM t$q$);
 SELECT (SELECT hl7_ack(m) ->> 'MSH-10' FROM t) <> (SELECT hl7_ack(m) ->> 'MSH-10' FROM t) AS unique_ids;
 
 -- hl7_split_batch: FHS/BHS/BTS/FTS, MLLP frames, blank lines, LF and CRLF
@@ -74,7 +66,7 @@ SELECT hl7_control_id(x) FROM hl7_split_batch(
 	'\x0bMSH|^~\\&|A||||||ADT^A01|M2|P|2.5\rPID|2\r\x1c\r') x;
 SELECT count(*) FROM hl7_split_batch('') x;
 -- a bad message is reported by its ordinal number ...
-SELECT pg_temp.err($q$SELECT count(*) FROM hl7_split_batch(
+SELECT regress_error($q$SELECT count(*) FROM hl7_split_batch(
 	E'MSH|^~\\&|A||||||ADT^A01|M1|P|2.5\rPID|1\r'
 	'MSH|^~\\&|A||||||ADT^A01|M2|P|2.5\rP!D|2\r'
 	'MSH|^~\\&|A||||||ADT^A01|M3|P|2.5\rPID|3\r')$q$);
@@ -96,8 +88,8 @@ SELECT hl7_unescape('a \F\ b \S\ c \T\ d \R\ e \E\ f'),
 SELECT hl7_unescape(hl7_escape('round|trip^all&of~them\ok')) AS roundtrip;
 SELECT hl7_escape('a!b$c', '!$r?@'), hl7_unescape('a?F?b?S?c', '!$r?@');
 SELECT m ->> 'NTE-3' AS decoded FROM t;
-SELECT pg_temp.err($q$SELECT hl7_escape('x', '|^')$q$);
-SELECT pg_temp.err($q$SELECT hl7_escape('x', '|^^\&')$q$);
+SELECT regress_error($q$SELECT hl7_escape('x', '|^')$q$);
+SELECT regress_error($q$SELECT hl7_escape('x', '|^^\&')$q$);
 
 -- datetimes of every precision; offsets honoured; none = session TimeZone
 SET TimeZone = 'UTC';
@@ -110,10 +102,10 @@ SET TimeZone = 'America/New_York';
 SELECT hl7_datetime('20260314083015') AS local_time, hl7_datetime('20260314083015+0000') AS utc;
 RESET TimeZone;
 SELECT hl7_datetime('') IS NULL AS empty_is_null;
-SELECT pg_temp.err($q$SELECT hl7_datetime('20261314')$q$);
-SELECT pg_temp.err($q$SELECT hl7_datetime('20260230')$q$);
-SELECT pg_temp.err($q$SELECT hl7_datetime('2026031425')$q$);
-SELECT pg_temp.err($q$SELECT hl7_datetime('20260314083015+2500')$q$);
-SELECT pg_temp.err($q$SELECT hl7_datetime('2026-03-14')$q$);
-SELECT pg_temp.err($q$SELECT hl7_datetime('202603141230.5')$q$);
+SELECT regress_error($q$SELECT hl7_datetime('20261314')$q$);
+SELECT regress_error($q$SELECT hl7_datetime('20260230')$q$);
+SELECT regress_error($q$SELECT hl7_datetime('2026031425')$q$);
+SELECT regress_error($q$SELECT hl7_datetime('20260314083015+2500')$q$);
+SELECT regress_error($q$SELECT hl7_datetime('2026-03-14')$q$);
+SELECT regress_error($q$SELECT hl7_datetime('202603141230.5')$q$);
 SELECT hl7_datetime('20240229') AS leap_day;

@@ -2,15 +2,7 @@
 -- hl7v2 paths: hl7_get, ->>, hl7_get_all, hl7_raw
 --
 SET client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE st text; msg text; det text;
-BEGIN
-	EXECUTE q;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END $$;
+CREATE EXTENSION IF NOT EXISTS pg_clinical;
 
 CREATE TEMP TABLE t (m hl7v2);
 INSERT INTO t VALUES (E'MSH|^~\\&|LAB|HOSP|EHR|HOSP|20260315101500||ORU^R01^ORU_R01|CTRL1|P|2.5.1\r'
@@ -62,12 +54,12 @@ SELECT p, m ->> p AS value
 FROM t, unnest(ARRAY['MSH-10', 'PID-7', 'PID-8', 'OBX(2)-3.2', 'PID-11.3']) AS p;
 
 -- invalid paths: 22023 naming the offending character
-SELECT pg_temp.err($q$SELECT m ->> 'PID-5.x' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> 'pid-5' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> 'PID-0' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> 'PID(0)-5' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> 'PID-5.1.2.3' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> 'PI-5' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> '' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> 'PID-3(2' FROM t$q$);
-SELECT pg_temp.err($q$SELECT m ->> 'PID-99999999999' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'PID-5.x' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'pid-5' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'PID-0' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'PID(0)-5' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'PID-5.1.2.3' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'PI-5' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> '' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'PID-3(2' FROM t$q$);
+SELECT regress_error($q$SELECT m ->> 'PID-99999999999' FROM t$q$);

@@ -1,19 +1,9 @@
 --
 -- hl7v2: input normalisation, output, casts, binary I/O, equality, hashing
 --
-CREATE EXTENSION IF NOT EXISTS pg_clinical;
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pg_clinical;
 
--- errors as "SQLSTATE: message (detail)" so that codes are checked too
-CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE st text; msg text; det text;
-BEGIN
-	EXECUTE q;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-	RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' (' || det || ')' ELSE '' END;
-END $$;
 
 -- a message with visible terminators, for display
 CREATE FUNCTION pg_temp.show(m hl7v2) RETURNS text LANGUAGE sql AS
@@ -73,12 +63,12 @@ SELECT (E'MSH|^~\\&|A'::hl7v2) <> (E'MSH|^~\\&|B'::hl7v2) AS ne,
 
 -- character sets: text input is already UTF-8; MSH-18 must be one we know
 SELECT hl7_get(E'MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||8859/1\rPID|1||||Müller', 'PID-5') AS latin1_decl;
-SELECT pg_temp.err($q$SELECT E'MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||ISO IR87\rPID|1'::hl7v2$q$);
+SELECT regress_error($q$SELECT E'MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||ISO IR87\rPID|1'::hl7v2$q$);
 -- bytea input is converted from the declared character set
 SELECT hl7_get(hl7v2(convert_to(E'MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||8859/1\rPID|1||||Müller^Zoë', 'LATIN1')), 'PID-5') AS from_latin1;
 SELECT hl7_get(hl7v2(convert_to(E'MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||Windows-1252\rNTE|1||price €5 – “quoted”', 'WIN1252')), 'NTE-3') AS from_win1252;
 SELECT hl7_get(hl7v2(convert_to(E'MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||UNICODE UTF-8\rPID|1||||Ñandú', 'UTF8')), 'PID-5') AS from_utf8;
 SELECT hl7_get(hl7v2(convert_to(E'MSH|^~\\&|A||||||ADT^A01|1|P|2.3||||||ASCII\rPID|1||||DOE', 'UTF8')), 'PID-5') AS from_ascii;
 -- invalid UTF-8 is never stored
-SELECT pg_temp.err($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447c317c7cff'::bytea)$q$);
-SELECT pg_temp.err($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447c317c7c00'::bytea)$q$);
+SELECT regress_error($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447c317c7cff'::bytea)$q$);
+SELECT regress_error($q$SELECT hl7v2('\x4d53487c5e7e5c267c410d5049447c317c7c00'::bytea)$q$);
