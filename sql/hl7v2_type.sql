@@ -26,7 +26,7 @@ SELECT pg_temp.show(E'MSH|^~\\&|A\rZPI|x\rZ01|y'::hl7v2) AS zsegs;
 
 -- non-standard delimiters: field separator '!' and '^', truncation '#'
 SELECT hl7_get(E'MSH!$r?@!APP!FAC\rPID!1!!42$$$H!!DOE$JOHN', 'PID-5.2') AS bang_fs;
-SELECT hl7_get(E'MSH^~|\\&^APP^FAC\rPID^1^^42^^DOE~JOHN|JANE', 'PID-5(2).2') AS caret_fs;
+SELECT hl7_get(E'MSH^~|\\&^APP^FAC\rPID^1^^42^^DOE~JOHN|ROE~JANE', 'PID-5(2).2') AS caret_fs;
 SELECT hl7_get(E'MSH|^~\\&#|APP\rPID|1||||DOE^JO\\P\\HN', 'PID-5.2') AS truncation;
 SELECT hl7_get(E'MSH|^~\\&#|APP', 'MSH-2') AS msh2_with_truncation;
 
