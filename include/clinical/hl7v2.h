@@ -119,8 +119,11 @@ hl7_value_kind hl7_value_classify(hl7_span v);
  *     when it ends an empty line, or when what follows is the end of input,
  *     another "\r"/"\n" or a line of only spaces/tabs (blank line)
  *     or a segment start (3 characters [A-Z0-9] followed by the field
- *     separator, a "\r"/"\n" or the end); otherwise the "\n" belongs to the
- *     text (a multi-line NTE or OBX-5) and is kept as "\n";
+ *     separator, a "\r"/"\n" or the end) or a line that begins with
+ *     [A-Z0-9]+ directly followed by the field separator (a malformed
+ *     segment header such as "PIDX|", which is then rejected: free text
+ *     never holds an unescaped field separator); otherwise the "\n" belongs
+ *     to the text (a multi-line NTE or OBX-5) and is kept as "\n";
  *   - empty lines, lines of only spaces/tabs and trailing terminators are
  *     dropped; every segment is
  *     stored with a single "\r" terminator, the last one too.
@@ -392,9 +395,13 @@ bool		hl7_build_ack(const hl7_msg *m, const char *code, const char *text,
  * FHS/BHS/BTS/FTS envelope lines are skipped (and end the current message).
  * A message starts at a line beginning with "MSH" + a non-alphanumeric
  * character and runs to its last line before the next message start,
- * envelope line or framing byte.  Other lines outside a message (before the
- * first MSH, after an envelope line) form a GARBAGE item, reported with its
- * own ordinal so that the caller can report it as a bad message.
+ * envelope line or framing byte, or before the first line after a blank line
+ * that does not look like a segment (3 characters [A-Z0-9] then a
+ * character that is not a letter or digit, or the line end): within a message a blank line may only be
+ * followed by more segments.  Other lines outside a message (before the
+ * first MSH, after an envelope line, after a blank line that ended a
+ * message: comment lines between messages) form a GARBAGE item, reported
+ * with its own ordinal so that the caller can report it as a bad message.
  * ------------------------------------------------------------------------ */
 typedef enum hl7_batch_kind
 {

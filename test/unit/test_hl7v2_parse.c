@@ -251,8 +251,17 @@ TEST(hl7_parse_errors)
 	CHECK(strstr(e.message, "HL7 field separator and subcomponent separator") == NULL);
 	CHECK_INT(e.code, CL_OK);	/* MSH-2 of 3 characters */
 
-	/* a LF that is text right after MSH-2 */
+	/* a LF before a malformed segment header ends the segment: "M|" is a bad id */
 	e = parse_err("MSH|^~\\&\nM|x", 12);
+	CHECK_INT(e.code, CL_ERR_SYNTAX);
+	CHECK_INT(e.offset, 9);
+	CHECK(strstr(e.message, "invalid segment id") != NULL);
+	e = parse_err("MSH|^~\\&\nPIDX|x", 15);
+	CHECK_INT(e.offset, 9);
+	CHECK(strstr(e.message, "invalid segment id") != NULL);
+
+	/* a LF that is text right after MSH-2 */
+	e = parse_err("MSH|^~\\&\nm x", 12);
 	CHECK_INT(e.code, CL_ERR_SYNTAX);
 	CHECK_INT(e.offset, 8);
 	CHECK(strstr(e.message, "MSH-2 (encoding characters) is not followed by the field separator in segment 1 (MSH) at byte 8") != NULL);

@@ -66,6 +66,24 @@ is_segment_start(const char *p, const char *end, char fs)
 }
 
 /*
+ * looks_like_segment_header
+ *		Does the line at p start with upper-case letters or digits directly
+ *		followed by the field separator ("PIDX|", "PV|")?  Such a line is
+ *		taken as a segment (and its id checked), not as a continuation of the
+ *		text before it: free text never holds an unescaped field separator.
+ *		Looks at most 16 bytes ahead, so parsing stays linear.
+ */
+static inline bool
+looks_like_segment_header(const char *p, const char *end, char fs)
+{
+	const char *q = p;
+
+	while (q < end && q - p < 16 && hl7_is_idchar((unsigned char) *q))
+		q++;
+	return q > p && q < end && *q == fs;
+}
+
+/*
  * blank_line
  *		Is the line starting at p only spaces and tabs?
  */
@@ -259,6 +277,7 @@ hl7_parse_image(const char *in, size_t len, const cl_allocator *a,
 			next = q + 1;
 			if (q == seg_start || next == end || *next == '\r' || *next == '\n' ||
 				is_segment_start(next, end, d.field) ||
+				looks_like_segment_header(next, end, d.field) ||
 				((*next == ' ' || *next == '\t') && blank_line(next, end)))
 				break;
 			q = next;			/* LF is text; go on */
