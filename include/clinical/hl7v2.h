@@ -362,7 +362,9 @@ bool		hl7_escape(const char *v, size_t len, const hl7_delims *d,
  * not settable), MSH-1 or MSH-2, a new MSH segment, an index beyond a
  * delimiter the message does not declare, a value with a '\0'.  value may be
  * NULL when len is 0.  The output uses '\r' terminators: re-parse it with
- * hl7_parse_image.
+ * hl7_parse_image.  Line feeds kept as text inside the edited segment are
+ * written as the newline escape (\.br\ or \X0A\), so that the edit cannot
+ * turn a text line into a segment header; decoded values are unchanged.
  */
 bool		hl7_set(const hl7_msg *m, const hl7_path *p, const char *value,
 					size_t len, cl_buf *out, cl_error *err);

@@ -167,3 +167,38 @@ TEST(hl7_ack_reparses)
 						  &(cl_error) {0}));
 	free(img);
 }
+
+TEST(hl7_set_escapes_text_line_feeds_of_the_edited_segment)
+{
+	/* a CR message whose PID-3 holds a line feed before "MSHA" */
+	const char	in[] = "MSH|^~\\&|A\rPID|0|^|x\nMSHA\rPV1|1\r";
+	void	   *img,
+			   *img2;
+	size_t		il,
+				il2;
+	hl7_msg		m,
+				m2;
+	hl7_path	p;
+	cl_buf		out;
+	cl_error	err;
+	hl7_span	v;
+
+	cl_error_clear(&err);
+	CHECK(hl7_parse_image(in, sizeof(in) - 1, &cl_malloc_allocator, 0, &img, &il, &err));
+	CHECK(hl7_msg_view(img, il, &m, &err));
+	CHECK_INT(m.nsegs, 3);
+	CHECK(hl7_path_parse("PID-5", 5, &p, &err));
+	cl_buf_init(&out, &cl_malloc_allocator, 64);
+	CHECK(hl7_set(&m, &p, "v", 1, &out, &err));
+	/* without the escape, "MSHA||v" would re-parse as a bad segment header */
+	CHECK_STR(out.data, "MSH|^~\\&|A\rPID|0|^|x\\.br\\MSHA||v\rPV1|1\r");
+	CHECK(hl7_parse_image(out.data, out.len, &cl_malloc_allocator, 0, &img2, &il2, &err));
+	CHECK(hl7_msg_view(img2, il2, &m2, &err));
+	CHECK_INT(m2.nsegs, 3);
+	CHECK(hl7_path_parse("PID-5", 5, &p, &err));
+	v = hl7_get(&m2, &p);
+	CHECK_MEM(v.ptr, v.len, "v");
+	free(img2);
+	cl_buf_free(&out);
+	free(img);
+}

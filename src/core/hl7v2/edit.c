@@ -137,9 +137,50 @@ hl7_set(const hl7_msg *m, const hl7_path *p, const char *value, size_t len,
 		size_t		before = (size_t) (seg.ptr - m->text);
 		size_t		after = before + seg.len;
 
+		cl_buf		segbuf;
+		cl_buf		nl;
+		cl_error	nlerr;
+
 		cl_buf_reserve(out, m->text_len + val.len + 16);
 		cl_buf_append(out, m->text, before);
-		replace_piece(out, seg, delims, idx, 0, depth, val);
+
+		/*
+		 * Line feeds kept as text inside the edited segment (a multi-line NTE
+		 * in a CR message) are written as the newline escape (\.br\, or
+		 * \X0A\): what precedes them may now be followed by a field
+		 * separator, which would turn the next line into a segment header on
+		 * re-parsing.  Decoded values are unchanged.
+		 */
+		cl_buf_init(&segbuf, out->alloc, seg.len + val.len + 16);
+		replace_piece(&segbuf, seg, delims, idx, 0, depth, val);
+		cl_buf_init(&nl, out->alloc, 16);
+		cl_error_clear(&nlerr);
+		if (!segbuf.failed && memchr(segbuf.data, '\n', segbuf.len) != NULL &&
+			hl7_escape("\n", 1, &m->delims, &nl, &nlerr))
+		{
+			const char *q = segbuf.data;
+			const char *send = segbuf.data + segbuf.len;
+
+			while (q < send)
+			{
+				const char *lf = memchr(q, '\n', (size_t) (send - q));
+
+				if (lf == NULL)
+				{
+					cl_buf_append(out, q, (size_t) (send - q));
+					break;
+				}
+				cl_buf_append(out, q, (size_t) (lf - q));
+				cl_buf_append(out, nl.data, nl.len);
+				q = lf + 1;
+			}
+		}
+		else
+			cl_buf_append(out, segbuf.data, segbuf.len);
+		if (segbuf.failed || nl.failed)
+			out->failed = true;
+		cl_buf_free(&segbuf);
+		cl_buf_free(&nl);
 		cl_buf_append(out, m->text + after, m->text_len - after);
 	}
 	else
