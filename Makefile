@@ -30,7 +30,11 @@ CONTRIB_TESTDB = pg_clinical_regress
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs \
 	regression.out build
 
-PG_CPPFLAGS = -I$(CURDIR)/include -DPG_CLINICAL_VERSION=\"$(EXTVERSION)\"
+XML2_CFLAGS := $(shell xml2-config --cflags 2>/dev/null)
+XML2_LIBS := $(shell xml2-config --libs 2>/dev/null || echo -lxml2)
+
+PG_CPPFLAGS = -I$(CURDIR)/include $(XML2_CFLAGS) -DPG_CLINICAL_VERSION=\"$(EXTVERSION)\"
+SHLIB_LINK = $(XML2_LIBS)
 # -Wextra in full, less unused-parameter: PostgreSQL's own headers (fmgr.h's
 # PG_FUNCTION_ARGS, bufpage.h) trip it.  The core's unit build below uses
 # -Wall -Wextra -Werror with nothing turned off.
@@ -57,7 +61,7 @@ UNIT_SRCS = $(sort $(wildcard test/unit/*.c))
 
 $(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard include/clinical/*.h test/unit/*.h)
 	@mkdir -p $(BUILD)
-	$(CC) $(SAN_CFLAGS) $(CORE_SRCS) $(UNIT_SRCS) -o $@
+	$(CC) $(SAN_CFLAGS) $(XML2_CFLAGS) $(CORE_SRCS) $(UNIT_SRCS) $(XML2_LIBS) -o $@
 
 unit: $(BUILD)/unit_tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \

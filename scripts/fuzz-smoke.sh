@@ -12,6 +12,8 @@ OUT=build/fuzz
 mkdir -p "$OUT"
 CORE_SRCS=$(find src/core -name '*.c' | sort)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+XML2_CFLAGS=$(xml2-config --cflags 2>/dev/null)
+XML2_LIBS=$(xml2-config --libs 2>/dev/null || echo -lxml2)
 passed=0
 failed=0
 
@@ -30,7 +32,7 @@ for h in test/fuzz/fuzz_*.c; do
 	rm -rf "$work"; mkdir -p "$work"
 	if [ "$use_libfuzzer" -eq 1 ]; then
 		# shellcheck disable=SC2086
-		if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude $CORE_SRCS "$h" -o "$OUT/$name" 2>"$OUT/$name.build.log"; then
+		if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude $XML2_CFLAGS $CORE_SRCS "$h" $XML2_LIBS -o "$OUT/$name" 2>"$OUT/$name.build.log"; then
 			cat "$OUT/$name.build.log"; echo "FAIL $name (build)"; failed=$((failed + 1)); continue
 		fi
 		"$OUT/$name" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
@@ -38,8 +40,8 @@ for h in test/fuzz/fuzz_*.c; do
 		rc=$?
 	else
 		# shellcheck disable=SC2086
-		if ! ${CC:-cc} -std=c11 -g -O1 $SAN -Iinclude $CORE_SRCS "$h" test/fuzz/standalone.c \
-			-o "$OUT/$name" 2>"$OUT/$name.build.log"; then
+		if ! ${CC:-cc} -std=c11 -g -O1 $SAN -Iinclude $XML2_CFLAGS $CORE_SRCS "$h" test/fuzz/standalone.c \
+			$XML2_LIBS -o "$OUT/$name" 2>"$OUT/$name.build.log"; then
 			cat "$OUT/$name.build.log"; echo "FAIL $name (build)"; failed=$((failed + 1)); continue
 		fi
 		"$OUT/$name" "$SECONDS_EACH" "$corpus" >"$OUT/$name.log" 2>&1

@@ -12,7 +12,19 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "fhir_pg.h"
+
 PG_MODULE_MAGIC;
+
+/* pg_clinical.fhir_validation: how much the fhir type checks on input */
+int			cl_fhir_validation = FHIR_VALIDATE_STRICT;
+
+const struct config_enum_entry cl_fhir_validation_options[] = {
+	{"strict", FHIR_VALIDATE_STRICT, false},
+	{"structure", FHIR_VALIDATE_STRUCTURE, false},
+	{"off", FHIR_VALIDATE_OFF, false},
+	{NULL, 0, false}
+};
 
 void		_PG_init(void);
 
@@ -20,6 +32,18 @@ void
 _PG_init(void)
 {
 	/* subsystem GUCs are defined here, before the prefix is reserved */
+	DefineCustomEnumVariable("pg_clinical.fhir_validation",
+							 "How much the fhir type validates on input.",
+							 "strict: the FHIR R4 JSON rules and required elements; "
+							 "structure: the rules without required elements; "
+							 "off: a JSON object with a known resourceType.",
+							 &cl_fhir_validation,
+							 FHIR_VALIDATE_STRICT,
+							 cl_fhir_validation_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("pg_clinical");
