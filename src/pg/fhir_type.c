@@ -17,6 +17,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/json.h"
@@ -411,46 +412,86 @@ feed_scalar(fhir_validator *val, JsonbValue *v)
 	return false;
 }
 
-fhir_validator *
-fhir_validate_jsonb(Jsonb *jb, fhir_validation_level level, int max_issues)
+/*
+ * Feeds one container to the validator, recursively.  In every object the
+ * "resourceType" member is fed first: jsonb stores keys sorted by length, so
+ * it would otherwise come after most keys and make the validator buffer and
+ * replay them.  Returns false when the validator stopped.
+ */
+static bool
+feed_container(fhir_validator *val, JsonbContainer *c)
 {
-	fhir_validator *val = fhir_validator_create(&cl_pg_palloc_allocator, level,
-												max_issues);
-	JsonbIterator *it = JsonbIteratorInit(&jb->root);
+	JsonbIterator *it = JsonbIteratorInit(c);
 	JsonbIteratorToken tok;
 	JsonbValue	v;
 	bool		go = true;
-	bool		raw_scalar = JB_ROOT_IS_SCALAR(jb);
+	bool		is_object = JsonContainerIsObject(c);
 
-	while (go && (tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	check_stack_depth();
+	while (go && (tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		switch (tok)
 		{
 			case WJB_BEGIN_OBJECT:
 				go = fhir_v_object_start(val);
+				if (go)
+				{
+					JsonbValue *rt = getKeyJsonValueFromContainer(c, "resourceType", 12, NULL);
+
+					if (rt != NULL)
+					{
+						go = fhir_v_key(val, "resourceType", 12);
+						if (go)
+							go = rt->type == jbvBinary ?
+								feed_container(val, rt->val.binary.data) :
+								feed_scalar(val, rt);
+					}
+				}
 				break;
 			case WJB_END_OBJECT:
 				go = fhir_v_object_end(val);
 				break;
 			case WJB_BEGIN_ARRAY:
-				if (!raw_scalar)
-					go = fhir_v_array_start(val);
+				go = fhir_v_array_start(val);
 				break;
 			case WJB_END_ARRAY:
-				if (!raw_scalar)
-					go = fhir_v_array_end(val);
+				go = fhir_v_array_end(val);
 				break;
 			case WJB_KEY:
+				if (is_object && v.val.string.len == 12 &&
+					memcmp(v.val.string.val, "resourceType", 12) == 0)
+				{
+					/* fed first; skip the key and its value */
+					(void) JsonbIteratorNext(&it, &v, true);
+					break;
+				}
 				go = fhir_v_key(val, v.val.string.val, (size_t) v.val.string.len);
 				break;
 			case WJB_VALUE:
 			case WJB_ELEM:
-				go = feed_scalar(val, &v);
+				if (v.type == jbvBinary)
+					go = feed_container(val, v.val.binary.data);
+				else
+					go = feed_scalar(val, &v);
 				break;
 			default:
 				break;
 		}
 	}
+	return go;
+}
+
+fhir_validator *
+fhir_validate_jsonb(Jsonb *jb, fhir_validation_level level, int max_issues)
+{
+	fhir_validator *val = fhir_validator_create(&cl_pg_palloc_allocator, level,
+												max_issues);
+	bool		go;
+
+	if (JB_ROOT_IS_SCALAR(jb))
+		go = feed_scalar(val, getIthJsonbValueFromContainer(&jb->root, 0));
+	else
+		go = feed_container(val, &jb->root);
 	if (go)
 		(void) fhir_v_finish(val);
 	return val;

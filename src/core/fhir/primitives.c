@@ -73,7 +73,35 @@ check_text(fhir_prim_kind k, const char *s, size_t len, size_t max_chars,
 		return bad(k, s, len, 0, err, "empty values are not allowed");
 	while (i < len)
 	{
-		unsigned char c = (unsigned char) s[i];
+		unsigned char c;
+
+		/*
+		 * Fast path: eight plain printable ASCII bytes at a time (no byte
+		 * below the limit, none with the high bit, no DEL when whitespace is
+		 * refused); anything else is looked at byte by byte below.
+		 */
+		while (i + 8 <= len)
+		{
+			uint64_t	w;
+			uint64_t	lim = no_ws ? UINT64_C(0x2121212121212121) : UINT64_C(0x2020202020202020);
+			uint64_t	hi = UINT64_C(0x8080808080808080);
+
+			memcpy(&w, s + i, 8);
+			if ((w & hi) != 0 || ((w - lim) & ~w & hi) != 0)
+				break;
+			if (no_ws)
+			{
+				uint64_t	x = w ^ UINT64_C(0x7f7f7f7f7f7f7f7f);
+
+				if (((x - UINT64_C(0x0101010101010101)) & ~x & hi) != 0)
+					break;
+			}
+			i += 8;
+			chars += 8;
+		}
+		if (i >= len)
+			break;
+		c = (unsigned char) s[i];
 
 		if (c < 0x80)
 		{
@@ -109,9 +137,48 @@ check_text(fhir_prim_kind k, const char *s, size_t len, size_t max_chars,
 }
 
 /* code: [^\s]+(\s[^\s]+)* -- no leading, trailing or doubled whitespace */
+/*
+ * plain_token
+ *		Is s[0..len) non-empty and made only of printable ASCII other than
+ *		space (0x21..0x7e)?  Such a value is a valid code, uri, url and
+ *		canonical at once; checked eight bytes at a time.
+ */
+static inline bool
+plain_token(const char *s, size_t len)
+{
+	size_t		i = 0;
+	const uint64_t hi = UINT64_C(0x8080808080808080);
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+
+	if (len == 0)
+		return false;
+	for (; i + 8 <= len; i += 8)
+	{
+		uint64_t	w;
+		uint64_t	x;
+
+		memcpy(&w, s + i, 8);
+		x = w ^ UINT64_C(0x7f7f7f7f7f7f7f7f);
+		if ((w & hi) != 0 ||
+			((w - ones * 0x21) & ~w & hi) != 0 ||
+			((x - ones) & ~x & hi) != 0)
+			return false;
+	}
+	for (; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c < 0x21 || c > 0x7e)
+			return false;
+	}
+	return true;
+}
+
 static bool
 check_code(const char *s, size_t len, cl_error *err)
 {
+	if (plain_token(s, len))
+		return true;
 	if (!check_text(FHIR_PRIM_CODE, s, len, 0, false, err))
 		return false;
 	if (is_ws((unsigned char) s[0]))
@@ -126,6 +193,18 @@ check_code(const char *s, size_t len, cl_error *err)
 	return true;
 }
 
+/* the characters of an id: [A-Za-z0-9\-\.] */
+static const unsigned char id_chars[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* id: [A-Za-z0-9\-\.]{1,64} */
 static bool
 check_id(const char *s, size_t len, cl_error *err)
@@ -134,10 +213,7 @@ check_id(const char *s, size_t len, cl_error *err)
 		return bad(FHIR_PRIM_ID, s, len, 0, err, "empty values are not allowed");
 	for (size_t i = 0; i < len; i++)
 	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
-			  c == '-' || c == '.'))
+		if (!id_chars[(unsigned char) s[i]])
 			return bad(FHIR_PRIM_ID, s, len, i, err,
 					   "only letters, digits, '-' and '.' are allowed");
 	}
@@ -213,21 +289,54 @@ check_uuid(const char *s, size_t len, cl_error *err)
  * only between groups -- with '=' only as padding ("xx==", "xxx=") at the
  * end (RFC 4648).
  */
+/* 1 for the characters of the base64 alphabet (A-Z a-z 0-9 + /) */
+static const unsigned char b64_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static bool
 check_base64(const char *s, size_t len, cl_error *err)
 {
 	size_t		n = 0;			/* non-whitespace characters so far */
 	bool		pad = false;
+	size_t		i = 0;
 
-	for (size_t i = 0; i < len; i++)
+	while (i < len)
 	{
-		unsigned char c = (unsigned char) s[i];
+		unsigned char c;
 
+		/*
+		 * Fast path: runs of plain alphabet characters (A-Z a-z 0-9 + /),
+		 * eight at a time through the table, before any padding.
+		 */
+		if (!pad)
+		{
+			while (i + 8 <= len &&
+				   (b64_class[(unsigned char) s[i]] & b64_class[(unsigned char) s[i + 1]] &
+					b64_class[(unsigned char) s[i + 2]] & b64_class[(unsigned char) s[i + 3]] &
+					b64_class[(unsigned char) s[i + 4]] & b64_class[(unsigned char) s[i + 5]] &
+					b64_class[(unsigned char) s[i + 6]] & b64_class[(unsigned char) s[i + 7]]) == 1)
+			{
+				i += 8;
+				n += 8;
+			}
+			if (i >= len)
+				break;
+		}
+		c = (unsigned char) s[i];
 		if (is_ws(c))
 		{
 			if (n % 4 != 0)
 				return bad(FHIR_PRIM_BASE64BINARY, s, len, i, err,
 						   "whitespace inside a group of four characters");
+			i++;
 			continue;
 		}
 		if (c == '=')
@@ -237,8 +346,7 @@ check_base64(const char *s, size_t len, cl_error *err)
 						   "misplaced '=' padding");
 			pad = true;
 		}
-		else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-				 is_digit(c) || c == '+' || c == '/')
+		else if (b64_class[c] == 1)
 		{
 			if (pad)
 				return bad(FHIR_PRIM_BASE64BINARY, s, len, i, err,
@@ -248,6 +356,7 @@ check_base64(const char *s, size_t len, cl_error *err)
 			return bad(FHIR_PRIM_BASE64BINARY, s, len, i, err,
 					   "invalid base64 character");
 		n++;
+		i++;
 	}
 	if (n == 0)
 		return bad(FHIR_PRIM_BASE64BINARY, s, len, 0, err,
@@ -623,6 +732,8 @@ fhir_primitive_check(fhir_prim_kind k, const char *s, size_t len, cl_error *err)
 		case FHIR_PRIM_URI:
 		case FHIR_PRIM_URL:
 		case FHIR_PRIM_CANONICAL:
+			if (plain_token(s, len))
+				return true;
 			return check_text(k, s, len, 0, true, err);
 		case FHIR_PRIM_OID:
 			return check_oid(s, len, err);
