@@ -245,3 +245,35 @@ TEST(fhir_prim_errors)
 	CHECK(!fhir_primitive_check((fhir_prim_kind) 99, "x", 1, NULL));
 	CHECK(!fhir_primitive_check(FHIR_PRIM_STRING, NULL, 0, NULL));
 }
+
+/* the eight-at-a-time fast paths agree with the byte-by-byte rules */
+TEST(fhir_prim_fast_paths)
+{
+	char		big[1001];
+	cl_error	err;
+
+	memset(big, 'A', 1000);
+	big[1000] = '\0';
+	CHECK(fhir_primitive_check(FHIR_PRIM_BASE64BINARY, big, 1000, NULL));
+	CHECK(!fhir_primitive_check(FHIR_PRIM_BASE64BINARY, big, 999, NULL));
+	CHECK(fhir_primitive_check(FHIR_PRIM_BASE64BINARY, "QUJDREVGR0g=", 12, NULL));
+	CHECK(fhir_primitive_check(FHIR_PRIM_BASE64BINARY, "QUJDREVG R0g=", 13, NULL));
+	CHECK(!fhir_primitive_check(FHIR_PRIM_BASE64BINARY, "QUJDREVGR0g=QUJD", 16, NULL));
+	CHECK(!fhir_primitive_check(FHIR_PRIM_BASE64BINARY, "QUJDRE VGR0g", 12, NULL));
+	cl_error_clear(&err);
+	CHECK(!fhir_primitive_check(FHIR_PRIM_BASE64BINARY, "QUJDREVGR0g*QUJD", 16, &err));
+	CHECK_INT(err.offset, 11);
+	/* codes and uris: long plain runs, then a space / control / DEL late */
+	CHECK(fhir_primitive_check(FHIR_PRIM_CODE, "abcdefghijklmnopqrstuvwxyz", 26, NULL));
+	CHECK(fhir_primitive_check(FHIR_PRIM_CODE, "abcdefghijklm nopqrstuvwxyz", 27, NULL));
+	CHECK(!fhir_primitive_check(FHIR_PRIM_CODE, "abcdefghijklm  nopqrstuvwxyz", 28, NULL));
+	CHECK(!fhir_primitive_check(FHIR_PRIM_URI, "http://example.org/a b", 22, NULL));
+	CHECK(!fhir_primitive_check(FHIR_PRIM_URI, "http://example.org/a\x7f", 21, NULL));
+	CHECK(fhir_primitive_check(FHIR_PRIM_URI, "http://example.org/\xc3\xa9t\xc3\xa9", 24, NULL));
+	cl_error_clear(&err);
+	CHECK(!fhir_primitive_check(FHIR_PRIM_STRING, "plain text long enough\x01 here", 29, &err));
+	CHECK_INT(err.offset, 22);
+	CHECK(fhir_primitive_check(FHIR_PRIM_STRING, "plain text long enough\t here", 28, NULL));
+	CHECK(fhir_primitive_check(FHIR_PRIM_ID, "abc-DEF.123", 11, NULL));
+	CHECK(!fhir_primitive_check(FHIR_PRIM_ID, "abc_DEF", 7, NULL));
+}
