@@ -12,7 +12,9 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "audit_pg.h"
 #include "fhir_pg.h"
+#include "match_pg.h"
 
 PG_MODULE_MAGIC;
 
@@ -44,6 +46,8 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 
+	cl_audit_init();
+	cl_match_init_gucs();
 
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("pg_clinical");

@@ -1,0 +1,275 @@
+--
+-- Audit trail: what the C trigger records, the hash chain, history and
+-- AuditEvent.  Every test file of the audit starts from a fresh extension
+-- (a fresh chain) and drops it at its end (extension.sql, which runs next,
+-- creates it itself).
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pg_clinical;
+
+-- what is recorded, in a stable form (no times, xids, pids or hashes)
+CREATE VIEW audit_entries AS
+	SELECT id, schema_name || '.' || table_name AS tbl, operation, row_key,
+		   old_row, new_row, changed_columns, app_user
+	FROM clinical_audit.log ORDER BY id;
+
+CREATE TABLE patient (
+	id			int PRIMARY KEY,
+	mrn			text NOT NULL,
+	family		text,
+	birth_date	date,
+	ssn			text,
+	score		numeric,
+	tags		text[],
+	extra		jsonb,
+	seen_at		timestamptz
+);
+SELECT audit_enable('patient', exclude_columns => '{ssn}');
+SELECT table_name, changed_only, exclude_columns, inherited, fires
+FROM clinical_audit.audited_tables;
+-- both triggers are C functions, enabled ALWAYS, AFTER
+SELECT t.tgname, t.tgenabled, p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c') AS in_c,
+	   (t.tgtype & 2) = 0 AS after
+FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+WHERE t.tgrelid = 'patient'::regclass ORDER BY 1;
+
+SET TimeZone = 'UTC';
+INSERT INTO patient VALUES (1, 'MRN1', 'Doe', '1980-02-01', '123-45-6789', 1.50,
+	'{a,b}', '{"k": [1, 2.0]}', '2026-01-01 10:00:00+00');
+-- an UPDATE of the excluded column only is not logged; neither is a no-op
+UPDATE patient SET ssn = '999-99-9999' WHERE id = 1;
+UPDATE patient SET family = family WHERE id = 1;
+-- the application's end user, per transaction
+BEGIN;
+SET LOCAL pg_clinical.audit_user = 'dr.jones@hospital.example';
+UPDATE patient SET family = 'Smith', score = 2.50 WHERE id = 1;
+COMMIT;
+DELETE FROM patient WHERE id = 1;
+SELECT * FROM audit_entries;
+
+-- who: current_user and session_user both, as they really are
+CREATE ROLE regress_audit_clerk;
+GRANT INSERT, UPDATE, DELETE, SELECT ON patient TO regress_audit_clerk;
+CREATE FUNCTION add_patient_definer(int) RETURNS void LANGUAGE sql SECURITY DEFINER
+	SET search_path = public, pg_temp
+	AS $$ INSERT INTO patient (id, mrn) VALUES ($1, 'MRN' || $1) $$;
+SET SESSION AUTHORIZATION regress_audit_clerk;
+INSERT INTO patient (id, mrn) VALUES (2, 'MRN2');
+SELECT add_patient_definer(3);
+RESET SESSION AUTHORIZATION;
+SELECT id, current_user_name, session_user_name, application_name
+FROM clinical_audit.log WHERE id IN (4, 5) ORDER BY id;
+-- the clerk cannot read or write the log, nor the head
+SET ROLE regress_audit_clerk;
+SELECT regress_error('SELECT count(*) FROM clinical_audit.log');
+SELECT regress_error($$INSERT INTO clinical_audit.log (id) VALUES (99)$$);
+SELECT regress_error('SELECT * FROM clinical_audit.chain_head');
+-- but can verify the chain and read the checkpoint
+SELECT ok, entries_checked FROM audit_verify();
+SELECT last_id FROM audit_checkpoint();
+RESET ROLE;
+
+-- per-transaction data: one xid and one transaction start for all the
+-- entries of a transaction; distinct ones otherwise; the backend pid
+BEGIN;
+INSERT INTO patient (id, mrn) VALUES (10, 'MRN10');
+INSERT INTO patient (id, mrn) VALUES (11, 'MRN11');
+COMMIT;
+SELECT count(DISTINCT xid) AS xids, count(DISTINCT xact_start) AS starts,
+	   bool_and(backend_pid = pg_backend_pid()) AS our_pid,
+	   bool_and(recorded_at >= xact_start) AS recorded_after_start,
+	   bool_and(client_addr IS NULL AND client_port IS NULL) AS unix_socket
+FROM clinical_audit.log WHERE id IN (6, 7);
+SELECT count(DISTINCT xid) AS xids FROM clinical_audit.log WHERE id IN (5, 6);
+
+-- rolled-back transactions and savepoints leave nothing: ids stay dense
+BEGIN;
+INSERT INTO patient (id, mrn) VALUES (20, 'gone');
+ROLLBACK;
+BEGIN;
+INSERT INTO patient (id, mrn) VALUES (21, 'kept');
+SAVEPOINT s1;
+INSERT INTO patient (id, mrn) VALUES (22, 'gone');
+SAVEPOINT s2;
+UPDATE patient SET family = 'gone' WHERE id = 21;
+RELEASE SAVEPOINT s2;
+ROLLBACK TO SAVEPOINT s1;
+UPDATE patient SET family = 'kept' WHERE id = 21;
+SAVEPOINT s3;
+DELETE FROM patient WHERE id = 21;
+ROLLBACK TO SAVEPOINT s3;
+COMMIT;
+-- PL/pgSQL exception blocks are subtransactions too
+DO $$
+BEGIN
+	BEGIN
+		INSERT INTO patient (id, mrn) VALUES (23, 'gone');
+		PERFORM 1 / 0;
+	EXCEPTION WHEN division_by_zero THEN
+		INSERT INTO patient (id, mrn) VALUES (24, 'handler');
+	END;
+END $$;
+-- a procedure that commits and rolls back
+CREATE PROCEDURE twice() LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO patient (id, mrn) VALUES (25, 'committed');
+	COMMIT;
+	INSERT INTO patient (id, mrn) VALUES (26, 'rolled back');
+	ROLLBACK;
+	INSERT INTO patient (id, mrn) VALUES (27, 'committed');
+END $$;
+CALL twice();
+SELECT id, operation, row_key, new_row ->> 'mrn' AS mrn, new_row ->> 'family' AS family
+FROM clinical_audit.log WHERE id > 8 ORDER BY id;
+SELECT count(*) AS entries, min(id), max(id) FROM clinical_audit.log;
+
+-- changed_only: UPDATE entries carry only the changed columns
+CREATE TABLE encounter (id bigint PRIMARY KEY, status text, ward text, note text);
+SELECT audit_enable('encounter', changed_only => true);
+INSERT INTO encounter VALUES (1, 'planned', '4W', 'n');
+UPDATE encounter SET status = 'in-progress', ward = '5E' WHERE id = 1;
+UPDATE encounter SET note = NULL WHERE id = 1;
+-- the key changes: the entry's row_key is the key before the change
+UPDATE encounter SET id = 2 WHERE id = 1;
+UPDATE encounter SET status = 'finished' WHERE id = 2;
+SELECT * FROM audit_entries WHERE tbl = 'public.encounter';
+-- audit_history follows the row through its key change
+SELECT log_id, operation, row_version, changed_columns
+FROM audit_history('encounter', '{"id": 1}');
+SELECT log_id, operation, row_version FROM audit_history('encounter', '{"id": 2}');
+SELECT count(*) AS no_such_row FROM audit_history('encounter', '{"id": 3}');
+-- whole-row history of the patient
+SELECT log_id, operation, row_version ->> 'family' AS family, app_user
+FROM audit_history('patient', '{"id": 1}');
+
+-- tables without a primary key
+CREATE TABLE vitals_ri (mrn text NOT NULL, taken_at int NOT NULL, pulse int);
+CREATE UNIQUE INDEX vitals_ri_key ON vitals_ri (mrn, taken_at);
+ALTER TABLE vitals_ri REPLICA IDENTITY USING INDEX vitals_ri_key;
+CREATE TABLE vitals_any (mrn text, pulse int, private text);
+SELECT audit_enable('vitals_ri');
+SELECT audit_enable('vitals_any', '{private}');
+INSERT INTO vitals_ri VALUES ('M1', 1, 70);
+UPDATE vitals_ri SET pulse = 72;
+INSERT INTO vitals_any VALUES ('M1', 70, 'secret');
+UPDATE vitals_any SET pulse = 75;
+DELETE FROM vitals_any;
+SELECT * FROM audit_entries WHERE tbl LIKE 'public.vitals%';
+
+-- values as to_jsonb renders them, including the types without a fast path
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE typed (id int PRIMARY KEY, b bool, i2 smallint, i8 bigint, n numeric,
+	nan numeric, f float8, inf float8, c char(3), vc varchar(5), d date, ts timestamp,
+	tstz timestamptz, iv interval, u uuid, j json, jb jsonb, scalar jsonb, arr int[],
+	m mood, r int4range, pt point, bin bytea);
+SELECT audit_enable('typed');
+INSERT INTO typed VALUES (1, true, -2, 9007199254740993, 1.000, 'NaN', 1.5, 'Infinity', 'ab',
+	'xy', 'infinity', '2026-03-15 10:15:00.5', '2026-03-15 10:15:00+02', '1 day',
+	'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"a": [1, 2]}', '{"b": null}', '"s"',
+	'{1,NULL,3}', 'sad', '[1,5)', '(1,2)', '\x0102');
+SELECT (SELECT new_row FROM clinical_audit.log WHERE table_name = 'typed')
+	   = (SELECT to_jsonb(t) FROM typed t) AS same_as_to_jsonb;
+SELECT new_row FROM clinical_audit.log WHERE table_name = 'typed';
+
+-- partitioned tables: present and future partitions are audited, under
+-- the partition's name; history through the parent covers them all
+CREATE TABLE obs (id int, patient_id int, value text, PRIMARY KEY (id, patient_id))
+	PARTITION BY RANGE (patient_id);
+CREATE TABLE obs_a PARTITION OF obs FOR VALUES FROM (0) TO (100);
+SELECT audit_enable('obs');
+CREATE TABLE obs_b PARTITION OF obs FOR VALUES FROM (100) TO (200);
+INSERT INTO obs VALUES (1, 5, 'x'), (2, 150, 'y');
+UPDATE obs SET patient_id = 120 WHERE id = 1;	-- moves to the other partition
+SELECT * FROM audit_entries WHERE tbl LIKE 'public.obs%';
+SELECT table_name, inherited, fires FROM clinical_audit.audited_tables
+WHERE table_name::text LIKE 'obs%' ORDER BY 1::text;
+SELECT log_id, operation, row_version FROM audit_history('obs', '{"id": 2, "patient_id": 150}');
+
+-- TRUNCATE: one entry for the statement
+TRUNCATE encounter;
+SELECT operation, tbl, row_key, old_row FROM audit_entries WHERE operation = 'TRUNCATE';
+
+-- session_replication_role = replica (logical apply) still fires the triggers
+SET session_replication_role = replica;
+INSERT INTO encounter VALUES (5, 'replicated', NULL, NULL);
+RESET session_replication_role;
+SELECT operation, row_key FROM audit_entries WHERE tbl = 'public.encounter' ORDER BY id DESC LIMIT 1;
+
+-- the statement text, when pg_clinical.audit_log_statement is on
+SET pg_clinical.audit_log_statement = on;
+INSERT INTO encounter VALUES (6, 'with statement', NULL, NULL);
+RESET pg_clinical.audit_log_statement;
+INSERT INTO encounter VALUES (7, 'without', NULL, NULL);
+SELECT row_key, statement FROM clinical_audit.log WHERE table_name = 'encounter'
+ORDER BY id DESC LIMIT 2;
+
+-- audit_disable: no more entries; the past ones stay
+SELECT audit_disable('encounter');
+INSERT INTO encounter VALUES (8, 'unaudited', NULL, NULL);
+SELECT count(*) FROM clinical_audit.log WHERE row_key = '{"id": 8}';
+SELECT table_name FROM clinical_audit.audited_tables ORDER BY 1::text;
+
+-- the hash chain, recomputed in SQL from the documented serialisation
+CREATE FUNCTION regress_f(t text) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN t IS NULL THEN '\xffffffff'::bytea
+		   ELSE int4send(octet_length(convert_to(t, 'UTF8'))) || convert_to(t, 'UTF8') END $$;
+CREATE FUNCTION regress_us(ts timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT (extract(epoch FROM ts) * 1000000)::bigint::text $$;
+CREATE FUNCTION regress_digest(l clinical_audit.log) RETURNS bytea LANGUAGE sql AS $$
+	SELECT sha256(
+		regress_f(regress_us(l.recorded_at)) || regress_f(regress_us(l.xact_start)) ||
+		regress_f(l.xid::text) || regress_f(l.table_oid::text) ||
+		regress_f(l.schema_name) || regress_f(l.table_name) || regress_f(l.operation) ||
+		regress_f(l.row_key::text) || regress_f(l.old_row::text) ||
+		regress_f(l.new_row::text) ||
+		CASE WHEN l.changed_columns IS NULL THEN '\xffffffff'::bytea
+			 ELSE int4send(cardinality(l.changed_columns)) ||
+				  coalesce((SELECT string_agg(regress_f(c), ''::bytea ORDER BY o)
+							FROM unnest(l.changed_columns) WITH ORDINALITY u(c, o)), '') END ||
+		regress_f(l.current_user_name) || regress_f(l.session_user_name) ||
+		regress_f(l.app_user) || regress_f(l.application_name) ||
+		regress_f(nullif(format('%s', l.client_addr), '')) || regress_f(l.client_port::text) ||
+		regress_f(l.backend_pid::text) || regress_f(l.statement)) $$;
+-- (jsonb::text is jsonb's output; inet::text is not inet's output, format is)
+SELECT count(*) AS entries,
+	   bool_and(l.hash = sha256(l.prev_hash || regress_f(l.id::text) ||
+				regress_digest(l))) AS hashes_match,
+	   bool_and(l.prev_hash = coalesce(l.before, decode(repeat('00', 32), 'hex'))) AS linked
+FROM (SELECT l, lag(l.hash) OVER (ORDER BY l.id) AS before FROM clinical_audit.log l) w,
+	 LATERAL (SELECT (w.l).*, w.before) l;
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT c.last_id = (SELECT max(id) FROM clinical_audit.log) AS head_is_last,
+	   c.hash = (SELECT encode(hash, 'hex') FROM clinical_audit.log ORDER BY id DESC LIMIT 1) AS head_hash,
+	   c.anchor_id
+FROM audit_checkpoint() c;
+
+-- dropping an audited column or table leaves the log readable and verifiable
+ALTER TABLE patient DROP COLUMN score;
+UPDATE patient SET family = 'after drop' WHERE id = 2;
+SELECT old_row, new_row FROM clinical_audit.log ORDER BY id DESC LIMIT 1;
+DROP TABLE typed;
+SELECT ok, first_broken_id FROM audit_verify();
+SELECT table_name, operation FROM clinical_audit.log WHERE table_name = 'typed';
+
+-- audit_to_fhir: an R4 AuditEvent that the fhir type accepts
+SELECT id FROM clinical_audit.log WHERE app_user IS NOT NULL;
+-- (without what changes from run to run: time, database, xid, hash)
+SELECT jsonb_pretty(audit_to_fhir(2)::jsonb - 'recorded' #- '{source,site}'
+	#- '{entity,0,detail,3}' #- '{entity,0,detail,1}') AS audit_event;
+SELECT audit_to_fhir(2)::jsonb ->> 'recorded' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$' AS recorded_instant;
+SELECT count(*) AS validation_issues
+FROM clinical_audit.log l, fhir_validate(audit_to_fhir(l.id)::jsonb) v;
+SELECT audit_to_fhir(l.id)::jsonb ->> 'action' AS action, l.operation, count(*)
+FROM clinical_audit.log l GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT audit_to_fhir(100000) IS NULL AS no_such_entry;
+
+-- clean up (extension.sql runs next and creates the extension itself)
+DROP FUNCTION regress_digest(clinical_audit.log);
+DROP FUNCTION regress_f(text), regress_us(timestamptz);
+DROP VIEW audit_entries;
+DROP TABLE patient, encounter, vitals_ri, vitals_any, obs;
+DROP TYPE mood;
+DROP FUNCTION add_patient_definer(int);
+DROP PROCEDURE twice();
+DROP ROLE regress_audit_clerk;
+DROP EXTENSION pg_clinical;

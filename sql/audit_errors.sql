@@ -1,0 +1,131 @@
+--
+-- Audit trail: bad input and forbidden operations, each a clear ERROR with
+-- its SQLSTATE.
+--
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pg_clinical;
+
+CREATE TABLE chart (id int PRIMARY KEY, note text);
+CREATE VIEW chart_view AS SELECT * FROM chart;
+CREATE MATERIALIZED VIEW chart_mv AS SELECT * FROM chart;
+CREATE SEQUENCE chart_seq;
+CREATE TYPE chart_row AS (a int);
+CREATE FOREIGN DATA WRAPPER regress_audit_fdw;
+CREATE SERVER regress_audit_srv FOREIGN DATA WRAPPER regress_audit_fdw;
+CREATE FOREIGN TABLE chart_remote (id int) SERVER regress_audit_srv;
+CREATE TEMP TABLE chart_tmp (id int);
+CREATE TABLE chart_parted (id int, k int) PARTITION BY LIST (k);
+CREATE TABLE chart_part1 PARTITION OF chart_parted FOR VALUES IN (1);
+
+-- what cannot be audited
+SELECT regress_error($$SELECT audit_enable('chart_view')$$) AS view;
+SELECT regress_error($$SELECT audit_enable('chart_mv')$$) AS matview;
+SELECT regress_error($$SELECT audit_enable('chart_seq')$$) AS sequence;
+SELECT regress_error($$SELECT audit_enable('chart_row')$$) AS composite;
+SELECT regress_error($$SELECT audit_enable('chart_pkey')$$) AS index;
+SELECT regress_error($$SELECT audit_enable('chart_remote')$$) AS foreign_table;
+SELECT regress_error($$SELECT audit_enable('chart_tmp')$$) AS temp_table;
+SELECT regress_error($$SELECT audit_enable('clinical_audit.log')$$) AS the_log;
+SELECT regress_error($$SELECT audit_enable('clinical_audit.chain_head')$$) AS the_head;
+SELECT regress_error($$SELECT audit_enable('no_such_table')$$) AS missing;
+SELECT regress_error($$SELECT audit_enable(NULL)$$) AS null_table;
+SELECT regress_error($$SELECT audit_enable('chart', '{no_such_column}')$$) AS bad_column;
+SELECT regress_error($$SELECT audit_enable('chart', '{note, NULL}')$$) AS null_column;
+
+-- already audited: an error (options change through audit_disable first)
+SELECT audit_enable('chart');
+SELECT regress_error($$SELECT audit_enable('chart')$$) AS twice;
+SELECT audit_enable('chart_parted');
+SELECT regress_error($$SELECT audit_enable('chart_part1')$$) AS partition_of_audited;
+SELECT regress_error($$SELECT audit_disable('chart_part1')$$) AS disable_partition;
+SELECT audit_disable('chart');
+SELECT regress_error($$SELECT audit_disable('chart')$$) AS not_audited;
+SELECT regress_error($$SELECT audit_disable(NULL)$$) AS null_disable;
+
+-- only the table's owner may audit it or stop auditing it
+CREATE ROLE regress_audit_other;
+CREATE TABLE chart_other (id int);
+SELECT audit_enable('chart');
+SET ROLE regress_audit_other;
+SELECT regress_error($$SELECT audit_disable('chart')$$) AS not_owner_disable;
+SELECT regress_error($$SELECT audit_enable('chart_other')$$) AS not_owner_enable;
+RESET ROLE;
+
+-- the trigger functions are triggers only
+SELECT regress_error($$SELECT clinical_audit.log_change()$$) AS direct_call;
+SELECT regress_error($$SELECT clinical_audit.protect_log()$$) AS direct_call_protect;
+CREATE TABLE chart_before (id int);
+CREATE TRIGGER wrong BEFORE INSERT ON chart_before
+	FOR EACH ROW EXECUTE FUNCTION clinical_audit.log_change('full');
+SELECT regress_error($$INSERT INTO chart_before VALUES (1)$$) AS before_trigger;
+CREATE TABLE chart_stmt (id int);
+CREATE TRIGGER wrong AFTER INSERT ON chart_stmt
+	FOR EACH STATEMENT EXECUTE FUNCTION clinical_audit.log_change('full');
+SELECT regress_error($$INSERT INTO chart_stmt VALUES (1)$$) AS statement_trigger;
+
+-- append-only: UPDATE, DELETE and TRUNCATE of the log and the head fail,
+-- for the superuser too (until a superuser disables the triggers:
+-- audit_tamper.sql shows that audit_verify then sees it)
+INSERT INTO chart VALUES (1, 'a');
+SELECT regress_error($$UPDATE clinical_audit.log SET operation = 'DELETE'$$) AS update_log;
+SELECT regress_error($$DELETE FROM clinical_audit.log$$) AS delete_log;
+SELECT regress_error($$TRUNCATE clinical_audit.log$$) AS truncate_log;
+SELECT regress_error($$UPDATE clinical_audit.chain_head SET last_id = 0$$) AS update_head;
+SELECT regress_error($$DELETE FROM clinical_audit.chain_head$$) AS delete_head;
+SELECT regress_error($$TRUNCATE clinical_audit.chain_head$$) AS truncate_head;
+-- also under session_replication_role = replica
+SET session_replication_role = replica;
+SELECT regress_error($$DELETE FROM clinical_audit.log$$) AS delete_log_replica;
+RESET session_replication_role;
+-- ordinary roles, including the audited table's owner, get no access at all
+ALTER TABLE chart OWNER TO regress_audit_other;
+SET ROLE regress_audit_other;
+UPDATE chart SET note = 'b';	-- audited: the owner's change is logged
+SELECT regress_error($$DELETE FROM clinical_audit.log$$) AS owner_delete;
+SELECT regress_error($$ALTER TABLE clinical_audit.log DISABLE TRIGGER log_append_only$$) AS owner_disable;
+SELECT regress_error($$SELECT audit_archive(1)$$) AS owner_archive;
+SELECT ok, entries_checked FROM audit_verify();
+RESET ROLE;
+SELECT id, operation, current_user_name FROM clinical_audit.log ORDER BY id;
+
+-- audit_archive: superuser only (also when EXECUTE is granted), bounded
+GRANT EXECUTE ON FUNCTION audit_archive(bigint) TO regress_audit_other;
+SET ROLE regress_audit_other;
+SELECT regress_error($$SELECT audit_archive(1)$$) AS granted_archive;
+RESET ROLE;
+SELECT regress_error($$SELECT audit_archive(100)$$) AS beyond_head;
+SELECT regress_error($$SELECT audit_archive(NULL)$$) AS null_archive;
+
+-- two-phase commit cannot carry audited changes
+BEGIN;
+INSERT INTO chart VALUES (2, 'b');
+PREPARE TRANSACTION 'regress_audit_2pc';
+SELECT count(*) AS prepared FROM pg_prepared_xacts WHERE gid = 'regress_audit_2pc';
+SELECT count(*) AS entries FROM clinical_audit.log;
+
+-- audit_history and audit_to_fhir read the log with the caller's rights
+SET ROLE regress_audit_other;
+SELECT regress_error($$SELECT * FROM audit_history('chart', '{"id": 1}')$$) AS history_no_select;
+SELECT regress_error($$SELECT audit_to_fhir(1)$$) AS fhir_no_select;
+RESET ROLE;
+SELECT count(*) FROM audit_history('chart', NULL);
+SELECT audit_to_fhir(NULL);
+
+-- the functions that run with the log owner's rights pin search_path
+SELECT p.proname, p.prosecdef, p.proconfig
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
+WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pg_clinical')
+  AND (p.proname LIKE 'audit%' OR p.pronamespace = 'clinical_audit'::regnamespace)
+ORDER BY 1;
+
+DROP VIEW chart_view;
+DROP MATERIALIZED VIEW chart_mv;
+DROP TABLE chart, chart_parted, chart_before, chart_stmt, chart_tmp, chart_other;
+DROP SEQUENCE chart_seq;
+DROP TYPE chart_row;
+DROP FOREIGN TABLE chart_remote;
+DROP SERVER regress_audit_srv;
+DROP FOREIGN DATA WRAPPER regress_audit_fdw;
+REVOKE EXECUTE ON FUNCTION audit_archive(bigint) FROM regress_audit_other;
+DROP ROLE regress_audit_other;
+DROP EXTENSION pg_clinical;

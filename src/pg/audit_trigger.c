@@ -1,0 +1,862 @@
+/*
+ * audit_trigger.c
+ *		The audit trigger and the commit-time linking of the hash chain.
+ *
+ * The trigger (clinical_audit.log_change, AFTER ROW for INSERT/UPDATE/DELETE
+ * and AFTER STATEMENT for TRUNCATE, enabled ALWAYS) runs as the user making
+ * the change.  It captures who (current_user, session_user, the GUC
+ * pg_clinical.audit_user, application_name), what (table, operation, row key,
+ * old and new rows as jsonb, changed columns) and when (clock time), and
+ * appends the entry to a buffer in TopTransactionContext, tagged with the
+ * subtransaction that made it.
+ *
+ * A rolled-back subtransaction drops its entries (and those of the
+ * subtransactions it contained: all of them were buffered after it began).
+ * At XACT_EVENT_PRE_COMMIT the entries left are linked: the callback takes
+ * ExclusiveLock on clinical_audit.chain_head (the chain lock), reads the head,
+ * numbers the entries consecutively, hashes each onto the previous one and
+ * inserts them into clinical_audit.log as the log's owner, then writes the
+ * new head.  The lock is released with the transaction's other locks at the
+ * end of its commit, so it is held from pre-commit to the end of the commit
+ * only: audited transactions run concurrently and serialise only their
+ * linking and commit.  The chain order is commit order.  An aborted
+ * transaction never reaches pre-commit and leaves nothing: no entry, no hole.
+ */
+#include "pg_clinical.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "access/tableam.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/bitmapset.h"
+#include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
+#include "tcop/tcopprot.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/xid8.h"
+
+#include "audit_pg.h"
+
+/* ---- settings ----------------------------------------------------------- */
+
+/* pg_clinical.audit_user: the application's end user, set per session or transaction */
+static char *cl_audit_user = NULL;
+
+/* pg_clinical.audit_log_statement: also record the statement text */
+static bool cl_audit_log_statement = false;
+
+/* ---- the per-transaction buffer ----------------------------------------- */
+
+typedef struct AuditEntry
+{
+	SubTransactionId subid;		/* the subtransaction that made it */
+	uint8		digest[AUDIT_HASH_LEN]; /* of the entry's content (at pre-commit) */
+	Datum		values[AL_NATTS];
+	bool		nulls[AL_NATTS];
+} AuditEntry;
+
+typedef struct AuditXactState
+{
+	AuditEntry **entries;		/* in TopTransactionContext */
+	int			nentries;
+	int			maxentries;
+	bool		linked;			/* the pre-commit callback has run */
+	Oid			chain_lock;		/* chain_head, when we hold the chain lock */
+	/* strings shared by consecutive entries (in TopTransactionContext) */
+	Oid			nsp_oid;
+	Datum		nsp_name;
+	Oid			relid;
+	Datum		rel_name;
+	char	   *rel_name_src;
+	Oid			cur_user_oid;
+	Datum		cur_user;
+	Oid			sess_user_oid;
+	Datum		sess_user;
+	char	   *app_user_src;
+	Datum		app_user;
+	char	   *appname_src;
+	Datum		appname;
+	const char *stmt_src;
+	Datum		stmt;
+} AuditXactState;
+
+static AuditXactState xs;
+
+static void
+reset_xact_state(void)
+{
+	memset(&xs, 0, sizeof(xs));
+}
+
+/* ---- row values as jsonb ---------------------------------------------- */
+
+/* to_jsonb() of a given argument type, for the types without a fast path */
+typedef struct ToJsonbEntry
+{
+	Oid			typid;			/* hash key */
+	FmgrInfo	flinfo;
+} ToJsonbEntry;
+
+static HTAB *to_jsonb_cache = NULL;
+
+static FmgrInfo *
+to_jsonb_for_type(Oid typid)
+{
+	ToJsonbEntry *e;
+	bool		found;
+
+	if (to_jsonb_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(ToJsonbEntry);
+		ctl.hcxt = TopMemoryContext;
+		to_jsonb_cache = hash_create("pg_clinical audit to_jsonb", 32, &ctl,
+									 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	e = hash_search(to_jsonb_cache, &typid, HASH_ENTER, &found);
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+		FuncExpr   *fexpr;
+
+		/*
+		 * to_jsonb(anyelement) reads its argument's type from the call
+		 * expression; give it one.  It categorises the type at each call, so
+		 * the entry stays right even if the type is altered.
+		 */
+		fexpr = makeFuncExpr(F_TO_JSONB, JSONBOID,
+							 list_make1(makeNullConst(typid, -1, InvalidOid)),
+							 InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+		fmgr_info_cxt(F_TO_JSONB, &e->flinfo, TopMemoryContext);
+		fmgr_info_set_expr((Node *) fexpr, &e->flinfo);
+		MemoryContextSwitchTo(old);
+	}
+	return &e->flinfo;
+}
+
+/* push a stored jsonb as the value of the current key */
+static void
+push_jsonb(JsonbParseState **st, Jsonb *jb)
+{
+	JsonbValue	jv;
+
+	if (JB_ROOT_IS_SCALAR(jb))
+	{
+		if (!JsonbExtractScalar(&jb->root, &jv))
+			elog(ERROR, "audit: malformed scalar jsonb");
+	}
+	else
+	{
+		jv.type = jbvBinary;
+		jv.val.binary.data = &jb->root;
+		jv.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	}
+	pushJsonbValue(st, WJB_VALUE, &jv);
+}
+
+/*
+ * Pushes one column value as to_jsonb() would render it: fast paths for the
+ * common types, to_jsonb itself for the others.
+ */
+static void
+push_value(JsonbParseState **st, Oid typid, Datum val, bool isnull)
+{
+	JsonbValue	jv;
+
+	if (isnull)
+	{
+		jv.type = jbvNull;
+		pushJsonbValue(st, WJB_VALUE, &jv);
+		return;
+	}
+	switch (typid)
+	{
+		case BOOLOID:
+			jv.type = jbvBool;
+			jv.val.boolean = DatumGetBool(val);
+			break;
+		case INT2OID:
+			jv.type = jbvNumeric;
+			jv.val.numeric = int64_to_numeric(DatumGetInt16(val));
+			break;
+		case INT4OID:
+			jv.type = jbvNumeric;
+			jv.val.numeric = int64_to_numeric(DatumGetInt32(val));
+			break;
+		case INT8OID:
+			jv.type = jbvNumeric;
+			jv.val.numeric = int64_to_numeric(DatumGetInt64(val));
+			break;
+		case NUMERICOID:
+			{
+				Numeric		n = DatumGetNumeric(val);
+
+				if (numeric_is_nan(n) || numeric_is_inf(n))
+					goto fallback;	/* to_jsonb makes these strings */
+				jv.type = jbvNumeric;
+				jv.val.numeric = n;
+				break;
+			}
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			{
+				text	   *t = DatumGetTextPP(val);
+
+				jv.type = jbvString;
+				jv.val.string.val = VARDATA_ANY(t);
+				jv.val.string.len = VARSIZE_ANY_EXHDR(t);
+				break;
+			}
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			jv.type = jbvString;
+			jv.val.string.val = JsonEncodeDateTime(NULL, val, typid, NULL);
+			jv.val.string.len = strlen(jv.val.string.val);
+			break;
+		case JSONBOID:
+			push_jsonb(st, DatumGetJsonbP(val));
+			return;
+		default:
+			goto fallback;
+	}
+	pushJsonbValue(st, WJB_VALUE, &jv);
+	return;
+
+fallback:
+	push_jsonb(st, DatumGetJsonbP(FunctionCall1(to_jsonb_for_type(typid), val)));
+}
+
+/*
+ * A jsonb object of the columns of a row selected by "include" (indexed by
+ * attribute number - 1), built in the current memory context and copied to
+ * TopTransactionContext.
+ */
+static Datum
+row_object(TupleDesc td, const Datum *values, const bool *nulls, const bool *include)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue *res;
+	MemoryContext old;
+	Jsonb	   *jb;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < td->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, i);
+		JsonbValue	k;
+
+		if (!include[i])
+			continue;
+		k.type = jbvString;
+		k.val.string.val = NameStr(att->attname);
+		k.val.string.len = strlen(k.val.string.val);
+		pushJsonbValue(&st, WJB_KEY, &k);
+		push_value(&st, att->atttypid, values[i], nulls[i]);
+	}
+	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	jb = JsonbValueToJsonb(res);
+	MemoryContextSwitchTo(old);
+	return JsonbPGetDatum(jb);
+}
+
+/* do two non-null values of a column hold the same bytes? */
+static bool
+same_value(Form_pg_attribute att, Datum a, Datum b)
+{
+	if (att->attbyval)
+		return a == b;
+	if (att->attlen == -1)
+	{
+		struct varlena *va = (struct varlena *) DatumGetPointer(a);
+		struct varlena *vb = (struct varlena *) DatumGetPointer(b);
+		bool		eq;
+
+		/* an unchanged out-of-line value keeps its TOAST pointer */
+		if (VARATT_IS_EXTERNAL_ONDISK(va) && VARATT_IS_EXTERNAL_ONDISK(vb) &&
+			VARSIZE_EXTERNAL(va) == VARSIZE_EXTERNAL(vb) &&
+			memcmp(va, vb, VARSIZE_EXTERNAL(va)) == 0)
+			return true;
+		va = pg_detoast_datum_packed(va);
+		vb = pg_detoast_datum_packed(vb);
+		eq = VARSIZE_ANY_EXHDR(va) == VARSIZE_ANY_EXHDR(vb) &&
+			memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(va)) == 0;
+		return eq;
+	}
+	return datumIsEqual(a, b, false, att->attlen);
+}
+
+/* ---- the trigger ------------------------------------------------------- */
+
+static Datum
+text_in_xact(const char *s)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	Datum		d = PointerGetDatum(cstring_to_text(s));
+
+	MemoryContextSwitchTo(old);
+	return d;
+}
+
+/* a user name, shared with the previous entry when it is the same user */
+static Datum
+user_name(Oid userid, Oid *cache_oid, Datum *cache)
+{
+	if (*cache == (Datum) 0 || *cache_oid != userid)
+	{
+		char	   *name = GetUserNameFromId(userid, true);
+		char		buf[32];
+
+		if (name == NULL)
+		{
+			snprintf(buf, sizeof(buf), "%u", userid);
+			name = buf;
+		}
+		*cache = text_in_xact(name);
+		*cache_oid = userid;
+	}
+	return *cache;
+}
+
+/* a setting's current text, shared with the previous entry when unchanged */
+static bool
+setting_text(const char *src, char **cache_src, Datum *cache, Datum *out)
+{
+	if (src == NULL || src[0] == '\0')
+		return false;
+	if (*cache_src == NULL || strcmp(*cache_src, src) != 0)
+	{
+		*cache = text_in_xact(src);
+		*cache_src = MemoryContextStrdup(TopTransactionContext, src);
+	}
+	*out = *cache;
+	return true;
+}
+
+static void
+append_entry(AuditEntry *e)
+{
+	if (xs.nentries == xs.maxentries)
+	{
+		if (xs.entries == NULL)
+		{
+			xs.maxentries = 16;
+			xs.entries = MemoryContextAlloc(TopTransactionContext,
+											xs.maxentries * sizeof(AuditEntry *));
+		}
+		else
+		{
+			xs.maxentries *= 2;
+			xs.entries = repalloc_huge(xs.entries, xs.maxentries * sizeof(AuditEntry *));
+		}
+	}
+	xs.entries[xs.nentries++] = e;
+}
+
+PG_FUNCTION_INFO_V1(cl_audit_log_change);
+
+/*
+ * clinical_audit.log_change(mode, excluded column ...): the audit trigger.
+ * mode is 'full' (UPDATE entries carry whole rows) or 'changed' (only the
+ * changed columns).  Excluded columns are never recorded, and an UPDATE that
+ * changes none of the other columns is not logged.
+ */
+Datum
+cl_audit_log_change(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig;
+	Relation	rel;
+	TupleDesc	td;
+	Trigger    *tg;
+	bool		changed_only = false;
+	bool	   *include;
+	AuditEntry *e;
+	const char *op;
+	int			natts;
+	Oid			relns;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("clinical_audit.log_change() must be called as a trigger")));
+	trig = (TriggerData *) fcinfo->context;
+	if (!TRIGGER_FIRED_AFTER(trig->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("clinical_audit.log_change() must be an AFTER trigger"),
+				 errhint("Use audit_enable() to audit a table.")));
+	if (xs.linked)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("an audited table was changed after the audit entries of the transaction were linked"),
+				 errdetail("Changes made by commit-time callbacks cannot be audited.")));
+
+	rel = trig->tg_relation;
+	td = RelationGetDescr(rel);
+	natts = td->natts;
+	tg = trig->tg_trigger;
+
+	/* arguments: mode, then excluded columns */
+	include = palloc(natts * sizeof(bool));
+	for (int i = 0; i < natts; i++)
+		include[i] = !TupleDescAttr(td, i)->attisdropped;
+	if (tg->tgnargs >= 1)
+		changed_only = strcmp(tg->tgargs[0], "changed") == 0;
+	for (int a = 1; a < tg->tgnargs; a++)
+	{
+		for (int i = 0; i < natts; i++)
+			if (include[i] && strcmp(NameStr(TupleDescAttr(td, i)->attname), tg->tgargs[a]) == 0)
+				include[i] = false;
+	}
+
+	e = MemoryContextAllocZero(TopTransactionContext, sizeof(AuditEntry));
+	e->subid = GetCurrentSubTransactionId();
+	for (int i = 0; i < AL_NATTS; i++)
+		e->nulls[i] = true;
+
+	if (TRIGGER_FIRED_FOR_STATEMENT(trig->tg_event))
+	{
+		if (!TRIGGER_FIRED_BY_TRUNCATE(trig->tg_event))
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("clinical_audit.log_change() fires for each row, or for TRUNCATE")));
+		op = "TRUNCATE";
+	}
+	else
+	{
+		Datum	   *oldv = NULL,
+				   *newv = NULL;
+		bool	   *oldn = NULL,
+				   *newn = NULL;
+		Datum	   *keyv;
+		bool	   *keyn;
+		Bitmapset  *keyattrs;
+		bool	   *keyinc;
+		bool	   *rowinc = include;
+		Datum	   *changed = NULL;
+		int			nchanged = 0;
+
+		if (trig->tg_trigtuple != NULL &&
+			(TRIGGER_FIRED_BY_DELETE(trig->tg_event) || TRIGGER_FIRED_BY_UPDATE(trig->tg_event)))
+		{
+			oldv = palloc(natts * sizeof(Datum));
+			oldn = palloc(natts * sizeof(bool));
+			heap_deform_tuple(trig->tg_trigtuple, td, oldv, oldn);
+		}
+		if (TRIGGER_FIRED_BY_INSERT(trig->tg_event))
+		{
+			newv = palloc(natts * sizeof(Datum));
+			newn = palloc(natts * sizeof(bool));
+			heap_deform_tuple(trig->tg_trigtuple, td, newv, newn);
+			op = "INSERT";
+		}
+		else if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event))
+		{
+			newv = palloc(natts * sizeof(Datum));
+			newn = palloc(natts * sizeof(bool));
+			heap_deform_tuple(trig->tg_newtuple, td, newv, newn);
+			op = "UPDATE";
+
+			/* which recorded columns changed? */
+			changed = palloc(natts * sizeof(Datum));
+			if (changed_only)
+				rowinc = palloc0(natts * sizeof(bool));
+			for (int i = 0; i < natts; i++)
+			{
+				Form_pg_attribute att = TupleDescAttr(td, i);
+				bool		differs;
+
+				if (!include[i])
+					continue;
+				if (oldn[i] || newn[i])
+					differs = oldn[i] != newn[i];
+				else
+					differs = !same_value(att, oldv[i], newv[i]);
+				if (differs)
+				{
+					changed[nchanged++] = CStringGetTextDatum(NameStr(att->attname));
+					if (changed_only)
+						rowinc[i] = true;
+				}
+			}
+			if (nchanged == 0)
+			{
+				/* nothing recorded changed: not logged */
+				pfree(e);
+				return PointerGetDatum(NULL);
+			}
+		}
+		else if (TRIGGER_FIRED_BY_DELETE(trig->tg_event))
+			op = "DELETE";
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("clinical_audit.log_change(): unexpected trigger event")));
+
+		/*
+		 * The row's key: the primary key, else the replica identity index,
+		 * else every recorded column.  Taken from the row before the change
+		 * (after it, for INSERT).
+		 */
+		keyv = oldv ? oldv : newv;
+		keyn = oldv ? oldn : newn;
+		keyattrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+		if (bms_is_empty(keyattrs))
+			keyattrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_IDENTITY_KEY);
+		if (bms_is_empty(keyattrs))
+			keyinc = include;
+		else
+		{
+			keyinc = palloc0(natts * sizeof(bool));
+			for (int i = 0; i < natts; i++)
+				keyinc[i] = include[i] &&
+					bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, keyattrs);
+		}
+		e->values[AL_ROW_KEY] = row_object(td, keyv, keyn, keyinc);
+		e->nulls[AL_ROW_KEY] = false;
+		if (oldv)
+		{
+			e->values[AL_OLD_ROW] = row_object(td, oldv, oldn, rowinc);
+			e->nulls[AL_OLD_ROW] = false;
+		}
+		if (newv)
+		{
+			e->values[AL_NEW_ROW] = row_object(td, newv, newn, rowinc);
+			e->nulls[AL_NEW_ROW] = false;
+		}
+		if (nchanged > 0)
+		{
+			MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+			e->values[AL_CHANGED_COLUMNS] =
+				PointerGetDatum(construct_array(changed, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
+			e->nulls[AL_CHANGED_COLUMNS] = false;
+			MemoryContextSwitchTo(old);
+		}
+	}
+
+	/* when, where */
+	e->values[AL_RECORDED_AT] = TimestampTzGetDatum(GetCurrentTimestamp());
+	e->nulls[AL_RECORDED_AT] = false;
+	e->values[AL_TABLE_OID] = ObjectIdGetDatum(RelationGetRelid(rel));
+	e->nulls[AL_TABLE_OID] = false;
+	relns = RelationGetNamespace(rel);
+	if (xs.nsp_name == (Datum) 0 || xs.nsp_oid != relns)
+	{
+		char	   *nspname = get_namespace_name(relns);
+
+		xs.nsp_name = text_in_xact(nspname ? nspname : "");
+		xs.nsp_oid = relns;
+	}
+	e->values[AL_SCHEMA_NAME] = xs.nsp_name;
+	e->nulls[AL_SCHEMA_NAME] = false;
+	if (xs.rel_name == (Datum) 0 || xs.relid != RelationGetRelid(rel) ||
+		strcmp(xs.rel_name_src, RelationGetRelationName(rel)) != 0)
+	{
+		xs.rel_name = text_in_xact(RelationGetRelationName(rel));
+		xs.rel_name_src = MemoryContextStrdup(TopTransactionContext,
+											  RelationGetRelationName(rel));
+		xs.relid = RelationGetRelid(rel);
+	}
+	e->values[AL_TABLE_NAME] = xs.rel_name;
+	e->nulls[AL_TABLE_NAME] = false;
+	e->values[AL_OPERATION] = text_in_xact(op);
+	e->nulls[AL_OPERATION] = false;
+
+	/* who: the trigger runs as the user making the change */
+	e->values[AL_CURRENT_USER] = user_name(GetUserId(), &xs.cur_user_oid, &xs.cur_user);
+	e->nulls[AL_CURRENT_USER] = false;
+	e->values[AL_SESSION_USER] = user_name(GetSessionUserId(), &xs.sess_user_oid, &xs.sess_user);
+	e->nulls[AL_SESSION_USER] = false;
+	e->nulls[AL_APP_USER] = !setting_text(cl_audit_user, &xs.app_user_src, &xs.app_user,
+										  &e->values[AL_APP_USER]);
+	e->nulls[AL_APPLICATION_NAME] = !setting_text(application_name, &xs.appname_src, &xs.appname,
+												  &e->values[AL_APPLICATION_NAME]);
+	if (cl_audit_log_statement && debug_query_string != NULL)
+	{
+		if (xs.stmt_src != debug_query_string)
+		{
+			xs.stmt = text_in_xact(debug_query_string);
+			xs.stmt_src = debug_query_string;
+		}
+		e->values[AL_STATEMENT] = xs.stmt;
+		e->nulls[AL_STATEMENT] = false;
+	}
+
+	append_entry(e);
+	return PointerGetDatum(NULL);
+}
+
+/* ---- linking at commit ------------------------------------------------- */
+
+static Datum
+client_info(PGFunction fn, bool *isnull)
+{
+	LOCAL_FCINFO(fcinfo, 0);
+	Datum		d;
+
+	InitFunctionCallInfoData(*fcinfo, NULL, 0, InvalidOid, NULL, NULL);
+	d = fn(fcinfo);
+	*isnull = fcinfo->isnull;
+	return d;
+}
+
+/*
+ * Links the transaction's entries onto the chain and writes them.  Called
+ * at pre-commit, when no more audited change can happen.
+ *
+ * The rows go into the log through the table AM and its indexes directly
+ * (as logical replication's apply does), not through SQL: no user-defined
+ * code runs, no plan is needed, and the time under the chain lock is a few
+ * microseconds per entry.  The log has no INSERT triggers, and every column
+ * the table declares NOT NULL is filled here.
+ */
+static void
+link_entries(void)
+{
+	Oid			nsp;
+	Oid			logoid;
+	Oid			headoid;
+	Relation	logrel;
+	Relation	headrel;
+	Oid			save_userid;
+	int			save_sec;
+	ChainHead	head;
+	Datum		xact_start;
+	Datum		xid;
+	Datum		client_addr;
+	Datum		client_port;
+	bool		addr_null;
+	bool		port_null;
+	uint8		prev[AUDIT_HASH_LEN];
+	bytea	   *prevb;
+	bytea	   *hashb;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	CommandId	cid;
+
+	nsp = get_namespace_oid("clinical_audit", true);
+	logoid = OidIsValid(nsp) ? get_relname_relid("log", nsp) : InvalidOid;
+	headoid = OidIsValid(nsp) ? get_relname_relid("chain_head", nsp) : InvalidOid;
+	if (!OidIsValid(logoid) || !OidIsValid(headoid))
+	{
+		/* the extension was dropped in this very transaction */
+		ereport(WARNING,
+				(errmsg("clinical_audit.log does not exist: %d audit entries of this transaction are not recorded",
+						xs.nentries)));
+		return;
+	}
+
+	/*
+	 * Everything that does not depend on the chain is done before the chain
+	 * lock is taken: the per-transaction columns, each entry's digest, and
+	 * opening the log and its indexes.
+	 */
+	logrel = table_open(logoid, RowExclusiveLock);
+	if (RelationGetDescr(logrel)->natts != AL_NATTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinical_audit.log has an unexpected shape")));
+
+	/*
+	 * Act as the log's owner while writing: whatever index support code runs
+	 * does so with the owner's rights, in a restricted security context.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(logrel->rd_rel->relowner,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	PushActiveSnapshot(GetTransactionSnapshot());
+
+	xact_start = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	xid = FullTransactionIdGetDatum(GetTopFullTransactionId());
+	client_addr = client_info(inet_client_addr, &addr_null);
+	client_port = client_info(inet_client_port, &port_null);
+	for (int n = 0; n < xs.nentries; n++)
+	{
+		AuditEntry *e = xs.entries[n];
+
+		e->values[AL_XACT_START] = xact_start;
+		e->nulls[AL_XACT_START] = false;
+		e->values[AL_XID] = xid;
+		e->nulls[AL_XID] = false;
+		e->values[AL_CLIENT_ADDR] = client_addr;
+		e->nulls[AL_CLIENT_ADDR] = addr_null;
+		e->values[AL_CLIENT_PORT] = client_port;
+		e->nulls[AL_CLIENT_PORT] = port_null;
+		e->values[AL_BACKEND_PID] = Int32GetDatum(MyProcPid);
+		e->nulls[AL_BACKEND_PID] = false;
+		cl_audit_entry_digest(e->values, e->nulls, e->digest);
+	}
+
+	prevb = palloc(VARHDRSZ + AUDIT_HASH_LEN);
+	SET_VARSIZE(prevb, VARHDRSZ + AUDIT_HASH_LEN);
+	hashb = palloc(VARHDRSZ + AUDIT_HASH_LEN);
+	SET_VARSIZE(hashb, VARHDRSZ + AUDIT_HASH_LEN);
+
+	estate = CreateExecutorState();
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, logrel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(logrel), &TTSOpsVirtual);
+	cid = GetCurrentCommandId(true);
+
+	/*
+	 * The chain lock.  It is released as soon as the commit is visible
+	 * (XACT_EVENT_COMMIT), or with the other locks if the commit fails.
+	 */
+	headrel = table_open(headoid, ExclusiveLock);
+	xs.chain_lock = headoid;
+	cl_audit_read_head(headrel, &head);
+	memcpy(prev, head.last_hash, AUDIT_HASH_LEN);
+
+	for (int n = 0; n < xs.nentries; n++)
+	{
+		AuditEntry *e = xs.entries[n];
+
+		e->values[AL_ID] = Int64GetDatum(++head.last_id);
+		e->nulls[AL_ID] = false;
+		memcpy(VARDATA(prevb), prev, AUDIT_HASH_LEN);
+		cl_audit_link_hash(prev, head.last_id, e->digest, prev);
+		memcpy(VARDATA(hashb), prev, AUDIT_HASH_LEN);
+		e->values[AL_PREV_HASH] = PointerGetDatum(prevb);
+		e->nulls[AL_PREV_HASH] = false;
+		e->values[AL_HASH] = PointerGetDatum(hashb);
+		e->nulls[AL_HASH] = false;
+
+		ExecClearTuple(slot);
+		memcpy(slot->tts_values, e->values, sizeof(e->values));
+		memcpy(slot->tts_isnull, e->nulls, sizeof(e->nulls));
+		ExecStoreVirtualTuple(slot);
+		table_tuple_insert(logrel, slot, cid, 0, NULL);
+#if PG_VERSION_NUM >= 160000
+		ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL, false);
+#else
+		ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+#endif
+		ResetPerTupleExprContext(estate);
+	}
+
+	ExecDropSingleTupleTableSlot(slot);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+	/* make the rows visible to the rest of the commit, if anything looks */
+	CommandCounterIncrement();
+
+	memcpy(head.last_hash, prev, AUDIT_HASH_LEN);
+	cl_audit_write_head(headrel, &head);
+
+	PopActiveSnapshot();
+	SetUserIdAndSecContext(save_userid, save_sec);
+	table_close(logrel, NoLock);
+	table_close(headrel, NoLock);
+}
+
+static void
+audit_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+			if (xs.nentries > 0)
+			{
+				xs.linked = true;
+				link_entries();
+			}
+			xs.linked = true;
+			break;
+		case XACT_EVENT_PRE_PREPARE:
+			if (xs.nentries > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot PREPARE a transaction that changed audited tables"),
+						 errdetail("Audit entries are linked onto the hash chain at commit.")));
+			break;
+		case XACT_EVENT_COMMIT:
+
+			/*
+			 * The commit record is written and the transaction is visible to
+			 * new snapshots: the next linker can read our head.  Release the
+			 * chain lock now rather than after the rest of the cleanup.
+			 */
+			if (OidIsValid(xs.chain_lock))
+				UnlockRelationOid(xs.chain_lock, ExclusiveLock);
+			reset_xact_state();
+			cl_audit_archiving = false;
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PREPARE:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			reset_xact_state();
+			cl_audit_archiving = false;
+			break;
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+			break;
+	}
+}
+
+static void
+audit_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+
+	/*
+	 * Every entry made since this subtransaction began was made by it or by
+	 * a subtransaction inside it (those have larger ids); they all sit at
+	 * the end of the buffer.
+	 */
+	while (xs.nentries > 0 && xs.entries[xs.nentries - 1]->subid >= mySubid)
+		xs.nentries--;
+}
+
+/* ---- initialisation ----------------------------------------------------- */
+
+void
+cl_audit_init(void)
+{
+	DefineCustomStringVariable("pg_clinical.audit_user",
+							   "The application's end user, recorded with each audit entry.",
+							   "Set by the application per session or per transaction "
+							   "(SET LOCAL); recorded as app_user in clinical_audit.log.",
+							   &cl_audit_user,
+							   NULL,
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+	DefineCustomBoolVariable("pg_clinical.audit_log_statement",
+							 "Record the text of the statement with each audit entry.",
+							 NULL,
+							 &cl_audit_log_statement,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	RegisterXactCallback(audit_xact_callback, NULL);
+	RegisterSubXactCallback(audit_subxact_callback, NULL);
+}
