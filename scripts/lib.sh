@@ -147,3 +147,34 @@ cluster_remove() {
 }
 
 psql_q() { "$PG_BIN/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
+
+# scratch_database NAME: a fresh database NAME (UTF8, C collation) on the
+# server of PGHOST/PGPORT, or on a throwaway cluster started here when PGHOST
+# is unset; sets EXIT/INT/TERM traps that remove both (the caller's own
+# clean-up can go in SCRATCH_ON_EXIT, a command run first).
+scratch_database() {
+	SCRATCH_DB=$1
+	SCRATCH_CLUSTER=""
+	trap scratch_cleanup EXIT
+	trap 'exit 130' INT TERM
+	if [ -z "${PGHOST:-}" ]; then
+		SCRATCH_CLUSTER=$(mktemp -d "${TMPDIR:-/tmp}/pgc_$1.XXXXXX")
+		chmod 755 "$SCRATCH_CLUSTER"
+		cluster_start "$SCRATCH_CLUSTER"
+	fi
+	export PGUSER=${PGUSER:-postgres}
+	psql_q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" \
+		-c "CREATE DATABASE $1 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" >/dev/null ||
+		die "cannot create database $1"
+}
+
+scratch_cleanup() {
+	local rc=$?
+	[ -n "${SCRATCH_ON_EXIT:-}" ] && eval "$SCRATCH_ON_EXIT"
+	if [ -n "${SCRATCH_CLUSTER:-}" ]; then
+		cluster_remove "$SCRATCH_CLUSTER"
+	elif [ -n "${SCRATCH_DB:-}" ]; then
+		"$PG_BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $SCRATCH_DB" >/dev/null 2>&1 || true
+	fi
+	return $rc
+}

@@ -53,19 +53,20 @@ typedef struct fhir_parse_state
 	bool		failed;
 } fhir_parse_state;
 
-/* report the validator's first issue: ERROR, or softly through escontext */
+/*
+ * Report issue is (the validator's first) as 22P02 with its JSON pointer:
+ * softly through escontext on PostgreSQL 16+ when one is given, else ERROR.
+ */
 static void
-fhir_report(fhir_parse_state *st)
+report_issue(const fhir_issue *is, Node *escontext)
 {
-	const fhir_issue *is = fhir_validator_issue(st->v, 0);
-
-	st->failed = true;
 #ifdef CL_HAVE_SOFT_ERRORS
-	errsave(st->escontext,
+	errsave(escontext,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid FHIR resource: %s", is ? is->message : "rejected"),
 			 errdetail("At JSON pointer \"%s\".", is ? is->pointer : "")));
 #else
+	(void) escontext;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid FHIR resource: %s", is ? is->message : "rejected"),
@@ -73,15 +74,17 @@ fhir_report(fhir_parse_state *st)
 #endif
 }
 
+static void
+fhir_report(fhir_parse_state *st)
+{
+	st->failed = true;
+	report_issue(fhir_validator_issue(st->v, 0), st->escontext);
+}
+
 void
 fhir_raise_first_issue(fhir_validator *v)
 {
-	const fhir_issue *is = fhir_validator_issue(v, 0);
-
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid FHIR resource: %s", is ? is->message : "rejected"),
-			 errdetail("At JSON pointer \"%s\".", is ? is->pointer : "")));
+	report_issue(fhir_validator_issue(v, 0), NULL);
 	pg_unreachable();
 }
 

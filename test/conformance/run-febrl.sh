@@ -41,25 +41,8 @@ THRESHOLD=${FEBRL_THRESHOLD:-0.9}
 OUT=$TOP/build/conformance
 mkdir -p "$OUT"
 DB=pgc_conformance_febrl
-CLUSTER=""
-cleanup() {
-	if [ -n "$CLUSTER" ]; then
-		cluster_remove "$CLUSTER"
-	else
-		"$PG_BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scratch_database "$DB"
 
-if [ -z "${PGHOST:-}" ]; then
-	CLUSTER=$(mktemp -d /tmp/pgc_conf_febrl.XXXXXX)
-	chmod 755 "$CLUSTER"
-	cluster_start "$CLUSTER"
-fi
-export PGUSER=${PGUSER:-postgres}
-
-PGOPTIONS="-c client_min_messages=warning" psql_q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" >/dev/null
 if ! psql_q -d "$DB" -c "SET client_min_messages = warning" -c "CREATE EXTENSION pg_clinical" -c "CREATE EXTENSION fuzzystrmatch" >/dev/null; then
 	die "CREATE EXTENSION pg_clinical (or fuzzystrmatch) failed: build and install it first (make && make install)"
 fi

@@ -14,22 +14,8 @@ ensure_packages
 OUT=build/conformance
 mkdir -p "$OUT"
 
-CLUSTER_DIR=""
-cleanup() { [ -n "$CLUSTER_DIR" ] && cluster_remove "$CLUSTER_DIR"; return 0; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-if [ -z "${PGHOST:-}" ]; then
-	CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pgc_conf_fhir.XXXXXX")
-	chmod 755 "$CLUSTER_DIR"
-	cluster_start "$CLUSTER_DIR"
-fi
-export PGUSER=${PGUSER:-postgres}
 DB=pgc_conformance_fhir
-psql_q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null ||
-	die "cannot create database $DB"
+scratch_database "$DB"
 
 python3 test/conformance/fhir/conformance.py "$DATA" "$OUT" \
 	test/conformance/fhir/known_rejections.tsv "$PG_BIN/psql" "$DB"
-rc=$?
-psql_q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-exit $rc

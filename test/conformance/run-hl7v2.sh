@@ -29,24 +29,8 @@ ensure_packages python3-hl7
 OUT=$TOP/build/conformance
 mkdir -p "$OUT"
 DB=pgc_conformance_hl7v2
-CLUSTER=""
-cleanup() {
-	if [ -n "$CLUSTER" ]; then
-		cluster_remove "$CLUSTER"
-	else
-		"$PG_BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scratch_database "$DB"
 
-if [ -z "${PGHOST:-}" ]; then
-	CLUSTER=$(mktemp -d /tmp/pgc_conf_hl7v2.XXXXXX)
-	cluster_start "$CLUSTER"
-fi
-export PGUSER=${PGUSER:-postgres}
-
-psql_q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" >/dev/null
 if ! psql_q -d "$DB" -c "CREATE EXTENSION pg_clinical" >/dev/null; then
 	die "CREATE EXTENSION pg_clinical failed: build and install it first (make && make install)"
 fi

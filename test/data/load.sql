@@ -30,3 +30,22 @@ INSERT INTO clinical_demo.hl7_messages (file, msg)
 SELECT f.file, m
 FROM clinical_demo.hl7_files f, hl7_split_batch(f.content) m
 ORDER BY f.file;
+
+-- FHIR resources (the broken legacy one is loaded with validation off, as a
+-- bulk load of imperfect data would be, and checked afterwards)
+CREATE TABLE clinical_demo.resources (
+	id		serial PRIMARY KEY,
+	file	text NOT NULL,
+	r		fhir NOT NULL
+);
+\set j1 `cat test/data/fhir/patient_lindqvist.json`
+\set j2 `cat test/data/fhir/observation_cholesterol.json`
+\set j3 `cat test/data/fhir/legacy_broken.json`
+\set x1 `cat test/data/fhir/patient_obrien.xml`
+INSERT INTO clinical_demo.resources (file, r) VALUES
+	('patient_lindqvist.json', :'j1'),
+	('observation_cholesterol.json', :'j2'),
+	('patient_obrien.xml', fhir_from_xml(:'x1'));
+SET pg_clinical.fhir_validation = 'off';
+INSERT INTO clinical_demo.resources (file, r) VALUES ('legacy_broken.json', :'j3');
+RESET pg_clinical.fhir_validation;

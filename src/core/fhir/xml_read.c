@@ -23,6 +23,7 @@
 #include <libxml/xmlsave.h>
 
 #include "clinical/fhir_model.h"
+#include "clinical/json.h"
 #include "fhir_xml_internal.h"
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
@@ -278,54 +279,6 @@ xj_pop(xj_ctx *c)
  * JSON output
  * ------------------------------------------------------------------------ */
 
-static void
-xj_string(cl_buf *out, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *p = s;
-	const char *end = s + len;
-
-	cl_buf_append_char(out, '"');
-	while (p < end)
-	{
-		const char *r = p;
-
-		while (r < end && (unsigned char) *r >= 0x20 && *r != '"' && *r != '\\')
-			r++;
-		if (r > p)
-			cl_buf_append(out, p, (size_t) (r - p));
-		if (r == end)
-			break;
-		switch (*r)
-		{
-			case '"':
-				cl_buf_append(out, "\\\"", 2);
-				break;
-			case '\\':
-				cl_buf_append(out, "\\\\", 2);
-				break;
-			case '\n':
-				cl_buf_append(out, "\\n", 2);
-				break;
-			case '\r':
-				cl_buf_append(out, "\\r", 2);
-				break;
-			case '\t':
-				cl_buf_append(out, "\\t", 2);
-				break;
-			default:
-				{
-					char		u[6] = {'\\', 'u', '0', '0',
-						hex[((unsigned char) *r) >> 4], hex[*r & 15]};
-
-					cl_buf_append(out, u, 6);
-				}
-		}
-		p = r + 1;
-	}
-	cl_buf_append_char(out, '"');
-}
-
 /* writes ,"key": (the comma unless first) */
 static void
 xj_key(xj_ctx *c, bool *first, const char *prefix, const char *key)
@@ -493,7 +446,7 @@ xj_scalar(xj_ctx *c, xmlNode *n, fhir_prim_kind prim, const char *v)
 				return true;
 			}
 		case FHIR_JSON_STRING:
-			xj_string(c->out, v, len);
+			cl_json_append_string(c->out, v, len);
 			return true;
 	}
 	return true;
@@ -533,7 +486,7 @@ xj_div(xj_ctx *c, xmlNode *n, bool *first)
 		return xj_nomem(c);
 	}
 	xj_key(c, first, NULL, "div");
-	xj_string(c->out, (const char *) s, len);
+	cl_json_append_string(c->out, (const char *) s, len);
 	xmlOutputBufferClose(ob);
 	return true;
 }
@@ -809,7 +762,7 @@ xj_members(xj_ctx *c, fhir_type_id t, xmlNode *n, bool *first)
 				continue;
 			v = xj_attr_text(a, &tofree);
 			xj_key(c, first, NULL, fhir_element_name(e));
-			xj_string(c->out, v, strlen(v));
+			cl_json_append_string(c->out, v, strlen(v));
 			if (tofree)
 				xmlFree(tofree);
 			continue;
@@ -839,7 +792,7 @@ xj_object(xj_ctx *c, fhir_type_id t, xmlNode *n, bool resource)
 	if (resource)
 	{
 		xj_key(c, &first, NULL, "resourceType");
-		xj_string(c->out, fhir_type_name(t), strlen(fhir_type_name(t)));
+		cl_json_append_string(c->out, fhir_type_name(t), strlen(fhir_type_name(t)));
 	}
 	if (!xj_members(c, t, n, &first))
 		return false;

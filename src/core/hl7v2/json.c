@@ -6,59 +6,8 @@
  */
 #include <string.h>
 
+#include "clinical/json.h"
 #include "hl7v2_internal.h"
-
-/*
- * json_string
- *		Appends s as a JSON string literal.
- */
-static void
-json_string(cl_buf *out, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *p = s;
-	const char *end = s + len;
-
-	cl_buf_append_char(out, '"');
-	while (p < end)
-	{
-		const char *r = p;
-
-		while (r < end && (unsigned char) *r >= 0x20 && *r != '"' && *r != '\\')
-			r++;
-		if (r > p)
-			cl_buf_append(out, p, (size_t) (r - p));
-		if (r == end)
-			break;
-		switch (*r)
-		{
-			case '"':
-				cl_buf_append(out, "\\\"", 2);
-				break;
-			case '\\':
-				cl_buf_append(out, "\\\\", 2);
-				break;
-			case '\n':
-				cl_buf_append(out, "\\n", 2);
-				break;
-			case '\r':
-				cl_buf_append(out, "\\r", 2);
-				break;
-			case '\t':
-				cl_buf_append(out, "\\t", 2);
-				break;
-			default:
-				{
-					char		u[6] = {'\\', 'u', '0', '0',
-						hex[((unsigned char) *r) >> 4], hex[*r & 15]};
-
-					cl_buf_append(out, u, 6);
-				}
-		}
-		p = r + 1;
-	}
-	cl_buf_append_char(out, '"');
-}
 
 /* does [s, s+len) contain any byte marked in set? */
 static inline bool
@@ -106,7 +55,7 @@ static void
 leaf_json(cl_buf *out, const hl7_delims *d, hl7_span v)
 {
 	(void) d;
-	json_string(out, v.ptr, v.len);
+	cl_json_append_string(out, v.ptr, v.len);
 }
 
 static void
@@ -115,7 +64,7 @@ comp_json(cl_buf *out, const hl7_delims *d, hl7_span v)
 	if (d->subcomponent && memchr(v.ptr, d->subcomponent, v.len))
 		split_json(out, d, v, d->subcomponent, leaf_json);
 	else
-		json_string(out, v.ptr, v.len);
+		cl_json_append_string(out, v.ptr, v.len);
 }
 
 static void
@@ -125,7 +74,7 @@ rep_json(cl_buf *out, const hl7_delims *d, hl7_span v)
 		(d->subcomponent && memchr(v.ptr, d->subcomponent, v.len)))
 		split_json(out, d, v, d->component, comp_json);
 	else
-		json_string(out, v.ptr, v.len);
+		cl_json_append_string(out, v.ptr, v.len);
 }
 
 /*
@@ -148,7 +97,7 @@ hl7_to_json(const hl7_msg *m, cl_buf *out, cl_error *err)
 		set[(unsigned char) d->subcomponent] = 1;
 
 	cl_buf_append_str(out, "{\"delimiters\":");
-	json_string(out, ds, dl);
+	cl_json_append_string(out, ds, dl);
 	cl_buf_append_str(out, ",\"segments\":[");
 	for (size_t i = 0; i < m->nsegs; i++)
 	{
@@ -159,13 +108,13 @@ hl7_to_json(const hl7_msg *m, cl_buf *out, cl_error *err)
 		if (i > 0)
 			cl_buf_append_char(out, ',');
 		cl_buf_append_char(out, '[');
-		json_string(out, seg.ptr, 3);
+		cl_json_append_string(out, seg.ptr, 3);
 		hl7_field_iter_init(&it, m, i);
 		while (hl7_field_iter_next(&it, &f))
 		{
 			cl_buf_append_char(out, ',');
 			if ((it.msh && it.n <= 2) || !has_any(set, f.ptr, f.len))
-				json_string(out, f.ptr, f.len);
+				cl_json_append_string(out, f.ptr, f.len);
 			else
 				split_json(out, d, f, d->repetition, rep_json);
 		}
