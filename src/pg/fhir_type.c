@@ -285,23 +285,98 @@ fhir_from_text(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(fhir_parse_text(s, strlen(s), cl_fhir_validation, NULL));
 }
 
-/* ---- output: resourceType first, the rest as jsonb writes it ------------- */
+/* ---- output: resourceType first in every object ----------------------------- */
 
+static void append_container(StringInfo out, JsonbContainer *c);
+
+/* a scalar (or a nested container) as JSON text */
 static void
-append_jsonb_value(StringInfo out, JsonbValue *v)
+append_value(StringInfo out, JsonbValue *v)
 {
-	if (v->type == jbvBinary)
-		(void) JsonbToCString(out, v->val.binary.data, v->val.binary.len);
+	switch (v->type)
+	{
+		case jbvBinary:
+			append_container(out, v->val.binary.data);
+			break;
+		case jbvString:
+			escape_json(out, pnstrdup(v->val.string.val, v->val.string.len));
+			break;
+		case jbvNumeric:
+			appendStringInfoString(out,
+								   DatumGetCString(DirectFunctionCall1(numeric_out,
+																	   NumericGetDatum(v->val.numeric))));
+			break;
+		case jbvBool:
+			appendStringInfoString(out, v->val.boolean ? "true" : "false");
+			break;
+		default:
+			appendStringInfoString(out, "null");
+			break;
+	}
+}
+
+/*
+ * Writes a container as jsonb's output does (", " and ": " separators),
+ * except that in every object "resourceType" comes first: a resource reads
+ * as FHIR JSON is written, contained and Bundle entry resources included.
+ */
+static void
+append_container(StringInfo out, JsonbContainer *c)
+{
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	bool		first = true;
+
+	check_stack_depth();
+	if (JsonContainerIsObject(c))
+	{
+		JsonbValue *rt = getKeyJsonValueFromContainer(c, "resourceType", 12, NULL);
+
+		appendStringInfoChar(out, '{');
+		if (rt != NULL)
+		{
+			appendStringInfoString(out, "\"resourceType\": ");
+			append_value(out, rt);
+			first = false;
+		}
+		it = JsonbIteratorInit(c);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			JsonbValue	val;
+
+			if (tok != WJB_KEY)
+				continue;
+			(void) JsonbIteratorNext(&it, &val, true);
+			if (v.val.string.len == 12 && memcmp(v.val.string.val, "resourceType", 12) == 0)
+				continue;
+			if (!first)
+				appendStringInfoString(out, ", ");
+			first = false;
+			escape_json(out, pnstrdup(v.val.string.val, v.val.string.len));
+			appendStringInfoString(out, ": ");
+			append_value(out, &val);
+		}
+		appendStringInfoChar(out, '}');
+	}
 	else
 	{
-		Jsonb	   *scalar = JsonbValueToJsonb(v);
-		StringInfoData tmp;
+		bool		scalar = JsonContainerIsScalar(c);
 
-		initStringInfo(&tmp);
-		(void) JsonbToCString(&tmp, &scalar->root, VARSIZE(scalar));
-		/* a raw scalar prints as itself */
-		appendBinaryStringInfo(out, tmp.data, tmp.len);
-		pfree(tmp.data);
+		if (!scalar)
+			appendStringInfoChar(out, '[');
+		it = JsonbIteratorInit(c);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (tok != WJB_ELEM)
+				continue;
+			if (!first)
+				appendStringInfoString(out, ", ");
+			first = false;
+			append_value(out, &v);
+		}
+		if (!scalar)
+			appendStringInfoChar(out, ']');
 	}
 }
 
@@ -309,40 +384,9 @@ static char *
 fhir_to_cstring(Jsonb *jb)
 {
 	StringInfoData out;
-	JsonbValue *rt;
-	JsonbIterator *it;
-	JsonbValue	k,
-				v;
-	JsonbIteratorToken tok;
-	bool		first = true;
 
-	if (!JB_ROOT_IS_OBJECT(jb))
-		return JsonbToCString(NULL, &jb->root, VARSIZE(jb));
 	initStringInfo(&out);
-	appendStringInfoChar(&out, '{');
-	rt = getKeyJsonValueFromContainer(&jb->root, "resourceType", 12, NULL);
-	if (rt != NULL)
-	{
-		appendStringInfoString(&out, "\"resourceType\": ");
-		append_jsonb_value(&out, rt);
-		first = false;
-	}
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
-	{
-		if (tok != WJB_KEY)
-			continue;
-		tok = JsonbIteratorNext(&it, &v, true);
-		if (k.val.string.len == 12 && memcmp(k.val.string.val, "resourceType", 12) == 0)
-			continue;
-		if (!first)
-			appendStringInfoString(&out, ", ");
-		first = false;
-		escape_json(&out, pnstrdup(k.val.string.val, k.val.string.len));
-		appendStringInfoString(&out, ": ");
-		append_jsonb_value(&out, &v);
-	}
-	appendStringInfoChar(&out, '}');
+	append_container(&out, &jb->root);
 	return out.data;
 }
 
