@@ -193,10 +193,19 @@ check_code(const char *s, size_t len, cl_error *err)
 	return true;
 }
 
-/* the characters of an id: [A-Za-z0-9\-\.] */
-static const unsigned char id_chars[256] = {
+/*
+ * Character classes of the id and base64Binary alphabets: CH_ALNUM for
+ * A-Z a-z 0-9, CH_ID_PUNCT for '-' and '.', CH_B64_PUNCT for '+' and '/'.
+ */
+#define CH_ALNUM 1
+#define CH_ID_PUNCT 2
+#define CH_B64_PUNCT 4
+#define CH_ID (CH_ALNUM | CH_ID_PUNCT)
+#define CH_B64 (CH_ALNUM | CH_B64_PUNCT)
+
+static const unsigned char char_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2, 2, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
 	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
 	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -213,7 +222,7 @@ check_id(const char *s, size_t len, cl_error *err)
 		return bad(FHIR_PRIM_ID, s, len, 0, err, "empty values are not allowed");
 	for (size_t i = 0; i < len; i++)
 	{
-		if (!id_chars[(unsigned char) s[i]])
+		if ((char_class[(unsigned char) s[i]] & CH_ID) == 0)
 			return bad(FHIR_PRIM_ID, s, len, i, err,
 					   "only letters, digits, '-' and '.' are allowed");
 	}
@@ -284,23 +293,18 @@ check_uuid(const char *s, size_t len, cl_error *err)
 	return true;
 }
 
+/* a character of the base64 alphabet other than '=' */
+static inline bool
+is_b64(char c)
+{
+	return (char_class[(unsigned char) c] & CH_B64) != 0;
+}
+
 /*
  * base64Binary: (\s*([0-9a-zA-Z\+/=]){4}\s*)+ -- groups of four, whitespace
  * only between groups -- with '=' only as padding ("xx==", "xxx=") at the
  * end (RFC 4648).
  */
-/* 1 for the characters of the base64 alphabet (A-Z a-z 0-9 + /) */
-static const unsigned char b64_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
 static bool
 check_base64(const char *s, size_t len, cl_error *err)
 {
@@ -318,11 +322,9 @@ check_base64(const char *s, size_t len, cl_error *err)
 		 */
 		if (!pad)
 		{
-			while (i + 8 <= len &&
-				   (b64_class[(unsigned char) s[i]] & b64_class[(unsigned char) s[i + 1]] &
-					b64_class[(unsigned char) s[i + 2]] & b64_class[(unsigned char) s[i + 3]] &
-					b64_class[(unsigned char) s[i + 4]] & b64_class[(unsigned char) s[i + 5]] &
-					b64_class[(unsigned char) s[i + 6]] & b64_class[(unsigned char) s[i + 7]]) == 1)
+			while (i + 8 <= len && is_b64(s[i]) && is_b64(s[i + 1]) &&
+				   is_b64(s[i + 2]) && is_b64(s[i + 3]) && is_b64(s[i + 4]) &&
+				   is_b64(s[i + 5]) && is_b64(s[i + 6]) && is_b64(s[i + 7]))
 			{
 				i += 8;
 				n += 8;
@@ -346,7 +348,7 @@ check_base64(const char *s, size_t len, cl_error *err)
 						   "misplaced '=' padding");
 			pad = true;
 		}
-		else if (b64_class[c] == 1)
+		else if (is_b64((char) c))
 		{
 			if (pad)
 				return bad(FHIR_PRIM_BASE64BINARY, s, len, i, err,
