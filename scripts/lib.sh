@@ -7,7 +7,12 @@
 
 PGVER=${PGVER:-15}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PG_BIN=/usr/lib/postgresql/$PGVER/bin
+# PG_CONFIG selects another (for example a relocated copy of the) installation
+if [ -n "${PG_CONFIG:-}" ]; then
+	PG_BIN=$(dirname "$PG_CONFIG")
+else
+	PG_BIN=/usr/lib/postgresql/$PGVER/bin
+fi
 export PG_CONFIG=${PG_CONFIG:-$PG_BIN/pg_config}
 
 say() { printf '== %s\n' "$*"; }
