@@ -59,14 +59,16 @@ SELECT add_patient_definer(3);
 RESET SESSION AUTHORIZATION;
 SELECT id, current_user_name, session_user_name, application_name
 FROM clinical_audit.log WHERE id IN (4, 5) ORDER BY id;
--- the clerk cannot read or write the log, nor the head
+-- the clerk cannot read or write the log, nor the chain, nor link by hand
 SET ROLE regress_audit_clerk;
 SELECT regress_error('SELECT count(*) FROM clinical_audit.log');
 SELECT regress_error($$INSERT INTO clinical_audit.log (id) VALUES (99)$$);
-SELECT regress_error('SELECT * FROM clinical_audit.chain_head');
+SELECT regress_error('SELECT * FROM clinical_audit.chain');
+SELECT regress_error($$INSERT INTO clinical_audit.pending VALUES ('1', '{1}', '')$$);
+SELECT regress_error('SELECT audit_link()');
 -- but can verify the chain and read the checkpoint
 SELECT ok, entries_checked FROM audit_verify();
-SELECT last_id FROM audit_checkpoint();
+SELECT entries, batch FROM audit_checkpoint();
 RESET ROLE;
 
 -- per-transaction data: one xid and one transaction start for all the
@@ -215,8 +217,8 @@ CREATE FUNCTION regress_f(t text) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
 		   ELSE int4send(octet_length(convert_to(t, 'UTF8'))) || convert_to(t, 'UTF8') END $$;
 CREATE FUNCTION regress_us(ts timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
 	SELECT (extract(epoch FROM ts) * 1000000)::bigint::text $$;
-CREATE FUNCTION regress_digest(l clinical_audit.log) RETURNS bytea LANGUAGE sql AS $$
-	SELECT sha256(
+CREATE FUNCTION regress_entry_hash(l clinical_audit.log) RETURNS bytea LANGUAGE sql AS $$
+	SELECT sha256(regress_f(l.id::text) ||
 		regress_f(regress_us(l.recorded_at)) || regress_f(regress_us(l.xact_start)) ||
 		regress_f(l.xid::text) || regress_f(l.table_oid::text) ||
 		regress_f(l.schema_name) || regress_f(l.table_name) || regress_f(l.operation) ||
@@ -231,16 +233,25 @@ CREATE FUNCTION regress_digest(l clinical_audit.log) RETURNS bytea LANGUAGE sql 
 		regress_f(nullif(format('%s', l.client_addr), '')) || regress_f(l.client_port::text) ||
 		regress_f(l.backend_pid::text) || regress_f(l.statement)) $$;
 -- (jsonb::text is jsonb's output; inet::text is not inet's output, format is)
-SELECT count(*) AS entries,
-	   bool_and(l.hash = sha256(l.prev_hash || regress_f(l.id::text) ||
-				regress_digest(l))) AS hashes_match,
-	   bool_and(l.prev_hash = coalesce(l.before, decode(repeat('00', 32), 'hex'))) AS linked
-FROM (SELECT l, lag(l.hash) OVER (ORDER BY l.id) AS before FROM clinical_audit.log l) w,
-	 LATERAL (SELECT (w.l).*, w.before) l;
+SELECT count(*) AS entries, bool_and(l.hash = regress_entry_hash(l)) AS entry_hashes_match
+FROM clinical_audit.log l;
+-- each batch: SHA-256(prev_hash || F(batch) || F(first_position) || F(n_entries) || entry hashes)
+SELECT count(*) AS batches,
+	   bool_and(c.hash = sha256(c.prev_hash || regress_f(c.batch::text) ||
+				regress_f(c.first_position::text) || regress_f(c.n_entries::text) ||
+				(SELECT string_agg(l.hash, ''::bytea ORDER BY u.o)
+				 FROM unnest(c.entry_ids) WITH ORDINALITY u(id, o)
+				 JOIN clinical_audit.log l ON l.id = u.id))) AS batch_hashes_match,
+	   bool_and(c.prev_hash = coalesce(c.before, decode(repeat('00', 32), 'hex'))) AS linked,
+	   bool_and(c.first_position = coalesce(c.before_end, 0) + 1) AS no_holes,
+	   sum(c.n_entries) = (SELECT count(*) FROM clinical_audit.log) AS every_entry_linked
+FROM (SELECT c.*, lag(c.hash) OVER w AS before,
+			 lag(c.first_position + c.n_entries - 1) OVER w AS before_end
+	  FROM clinical_audit.chain c WINDOW w AS (ORDER BY c.batch)) c;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
-SELECT c.last_id = (SELECT max(id) FROM clinical_audit.log) AS head_is_last,
-	   c.hash = (SELECT encode(hash, 'hex') FROM clinical_audit.log ORDER BY id DESC LIMIT 1) AS head_hash,
-	   c.anchor_id
+SELECT c.entries = (SELECT count(*) FROM clinical_audit.log) AS all_entries,
+	   c.batch = (SELECT max(batch) FROM clinical_audit.chain) AS last_batch,
+	   c.hash = (SELECT encode(hash, 'hex') FROM clinical_audit.chain ORDER BY batch DESC LIMIT 1) AS head_hash
 FROM audit_checkpoint() c;
 
 -- dropping an audited column or table leaves the log readable and verifiable
@@ -264,7 +275,7 @@ FROM clinical_audit.log l GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT audit_to_fhir(100000) IS NULL AS no_such_entry;
 
 -- clean up (extension.sql runs next and creates the extension itself)
-DROP FUNCTION regress_digest(clinical_audit.log);
+DROP FUNCTION regress_entry_hash(clinical_audit.log);
 DROP FUNCTION regress_f(text), regress_us(timestamptz);
 DROP VIEW audit_entries;
 DROP TABLE patient, encounter, vitals_ri, vitals_any, obs;

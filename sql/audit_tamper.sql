@@ -1,30 +1,51 @@
 --
--- Audit trail: a superuser who disables the log's protection and alters
--- it is caught by audit_verify(): updated, deleted, inserted and reordered
--- entries, a forged head.  Then archiving keeps the rest verifiable.
+-- Audit trail: a superuser who disables the protection and alters the log
+-- or the chain is caught by audit_verify(): updated, deleted, inserted and
+-- reordered entries, recomputed hashes, removed or reordered batches.  Then
+-- archiving keeps the rest verifiable.
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pg_clinical;
 
 CREATE TABLE med (id int PRIMARY KEY, drug text, dose text);
 SELECT audit_enable('med');
-INSERT INTO med SELECT g, 'drug ' || g, '10 mg' FROM generate_series(1, 6) g;
-UPDATE med SET dose = '20 mg' WHERE id <= 2;
-DELETE FROM med WHERE id = 6;
+INSERT INTO med SELECT g, 'drug ' || g, '10 mg' FROM generate_series(1, 6) g;	-- batch 1: entries 1-6
+UPDATE med SET dose = '20 mg' WHERE id <= 2;									-- batch 2: 7, 8
+DELETE FROM med WHERE id = 6;													-- batch 3: 9
+SELECT batch, first_position, n_entries, entry_ids FROM clinical_audit.chain ORDER BY batch;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+
+-- the entry hash, as an attacker who read README.md would recompute it
+CREATE FUNCTION f(t text) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN t IS NULL THEN '\xffffffff'::bytea
+		   ELSE int4send(octet_length(convert_to(t, 'UTF8'))) || convert_to(t, 'UTF8') END $$;
+CREATE FUNCTION us(ts timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT (extract(epoch FROM ts) * 1000000)::bigint::text $$;
+CREATE FUNCTION forged_hash(l clinical_audit.log) RETURNS bytea LANGUAGE sql AS $$
+	SELECT sha256(f(l.id::text) || f(us(l.recorded_at)) || f(us(l.xact_start)) ||
+		f(l.xid::text) || f(l.table_oid::text) || f(l.schema_name) || f(l.table_name) ||
+		f(l.operation) || f(l.row_key::text) || f(l.old_row::text) || f(l.new_row::text) ||
+		CASE WHEN l.changed_columns IS NULL THEN '\xffffffff'::bytea
+			 ELSE int4send(cardinality(l.changed_columns)) ||
+				  coalesce((SELECT string_agg(f(c), ''::bytea ORDER BY o)
+							FROM unnest(l.changed_columns) WITH ORDINALITY u(c, o)), '') END ||
+		f(l.current_user_name) || f(l.session_user_name) || f(l.app_user) ||
+		f(l.application_name) || f(nullif(format('%s', l.client_addr), '')) ||
+		f(l.client_port::text) || f(l.backend_pid::text) || f(l.statement)) $$;
+SELECT bool_and(hash = forged_hash(l)) AS attacker_can_recompute FROM clinical_audit.log l;
 
 -- keep a pristine copy to restore between the attacks
 CREATE TABLE log_copy AS SELECT * FROM clinical_audit.log;
-CREATE TABLE head_copy AS SELECT * FROM clinical_audit.chain_head;
+CREATE TABLE chain_copy AS SELECT * FROM clinical_audit.chain;
 CREATE FUNCTION restore_log() RETURNS void LANGUAGE sql AS $$
 	DELETE FROM clinical_audit.log;
 	INSERT INTO clinical_audit.log SELECT * FROM log_copy;
-	DELETE FROM clinical_audit.chain_head;
-	INSERT INTO clinical_audit.chain_head SELECT * FROM head_copy;
+	DELETE FROM clinical_audit.chain;
+	INSERT INTO clinical_audit.chain SELECT * FROM chain_copy;
 $$;
 -- the attacker: a superuser turns the protection off
 ALTER TABLE clinical_audit.log DISABLE TRIGGER log_append_only;
-ALTER TABLE clinical_audit.chain_head DISABLE TRIGGER head_protected;
+ALTER TABLE clinical_audit.chain DISABLE TRIGGER chain_append_only;
 
 -- 1. an entry's content is changed
 UPDATE clinical_audit.log SET new_row = jsonb_set(new_row, '{dose}', '"5 mg"') WHERE id = 3;
@@ -38,6 +59,11 @@ SELECT restore_log();
 UPDATE clinical_audit.log SET recorded_at = recorded_at - interval '1 day' WHERE id = 8;
 SELECT ok, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
+-- ... with its entry hash recomputed: the batch hash still tells
+UPDATE clinical_audit.log SET current_user_name = 'nobody' WHERE id = 7;
+UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = 7;
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT restore_log();
 
 -- 2. an entry is deleted (in the middle, at the start, at the end)
 DELETE FROM clinical_audit.log WHERE id = 4;
@@ -49,74 +75,82 @@ SELECT restore_log();
 DELETE FROM clinical_audit.log WHERE id = 9;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
+-- ... and dropped from its batch too
+DELETE FROM clinical_audit.log WHERE id = 8;
+UPDATE clinical_audit.chain SET entry_ids = '{7}', n_entries = 1 WHERE batch = 2;
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT restore_log();
 
--- 3. an entry is inserted: at the end, or in place of a deleted one with
--- a recomputed-looking hash
+-- 3. an entry is inserted (a forged one with a correct entry hash), or put
+-- into a batch
 INSERT INTO clinical_audit.log
-	SELECT id + 1, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
+	SELECT 10, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
 		   'DELETE', row_key, new_row, NULL, NULL, current_user_name, session_user_name,
-		   app_user, application_name, client_addr, client_port, backend_pid, statement,
-		   hash, sha256(hash)
+		   app_user, application_name, client_addr, client_port, backend_pid, statement, hash
 	FROM clinical_audit.log WHERE id = 9;
+UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = 10;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
-SELECT restore_log();
-DELETE FROM clinical_audit.log WHERE id = 5;
-INSERT INTO clinical_audit.log
-	SELECT 5, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
-		   operation, row_key, old_row, new_row, changed_columns, 'mallory', session_user_name,
-		   app_user, application_name, client_addr, client_port, backend_pid, statement,
-		   prev_hash, hash
-	FROM log_copy WHERE id = 5;
+UPDATE clinical_audit.chain SET entry_ids = '{9,10}', n_entries = 2 WHERE batch = 3;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
 
--- 4. two entries are reordered (their ids swapped)
+-- 4. two entries are reordered (their ids swapped), with or without their
+-- hashes
 UPDATE clinical_audit.log SET id = -id WHERE id IN (2, 3);
 UPDATE clinical_audit.log SET id = CASE id WHEN -2 THEN 3 ELSE 2 END WHERE id IN (-2, -3);
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id IN (2, 3);
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
--- ... with their links swapped too
-UPDATE clinical_audit.log l SET prev_hash = c.prev_hash
-FROM log_copy c WHERE (l.id, c.id) IN ((2, 3), (3, 2));
-UPDATE clinical_audit.log SET id = -id WHERE id IN (2, 3);
-UPDATE clinical_audit.log SET id = CASE id WHEN -2 THEN 3 ELSE 2 END WHERE id IN (-2, -3);
+-- ... or linked in another order in their batch
+UPDATE clinical_audit.chain SET entry_ids = '{2,1,3,4,5,6}' WHERE batch = 1;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
 
--- 5. the head is forged (moved back, or given another hash); a second head
--- row is refused by its primary key
-UPDATE clinical_audit.chain_head SET last_id = 8;
+-- 5. the chain itself: a batch is deleted, renumbered or swapped
+DELETE FROM clinical_audit.chain WHERE batch = 2;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
--- ... which also stops audited commits until it is repaired (id 9 exists)
-INSERT INTO med VALUES (7, 'x', 'y');
-SELECT count(*) AS not_committed FROM med WHERE id = 7;
 SELECT restore_log();
-UPDATE clinical_audit.chain_head SET last_hash = sha256('x');
-SELECT ok, entries_checked, first_broken_id FROM audit_verify();
+DELETE FROM clinical_audit.chain WHERE batch = 3;	-- the last one: its entry is left unlinked
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
-INSERT INTO clinical_audit.chain_head SELECT * FROM head_copy;
+UPDATE clinical_audit.chain SET batch = -batch WHERE batch IN (2, 3);
+UPDATE clinical_audit.chain SET batch = CASE batch WHEN -2 THEN 3 ELSE 2 END WHERE batch IN (-2, -3);
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT restore_log();
+-- ... or a whole batch and its entries are removed from the end: the chain
+-- is sound but shorter, which only a checkpoint kept outside shows
+SELECT entries AS checkpoint_entries, batch AS checkpoint_batch FROM audit_checkpoint() \gset
+DELETE FROM clinical_audit.log WHERE id = 9;
+DELETE FROM clinical_audit.chain WHERE batch = 3;
+SELECT ok, entries_checked FROM audit_verify();
+SELECT entries < :checkpoint_entries AS shorter_than_checkpoint FROM audit_checkpoint();
+SELECT restore_log();
 
 -- restored: sound again, and the chain continues where it was
 SELECT ok, entries_checked FROM audit_verify();
 ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_append_only;
-ALTER TABLE clinical_audit.chain_head ENABLE ALWAYS TRIGGER head_protected;
-INSERT INTO med VALUES (7, 'drug 7', '1 mg');
+ALTER TABLE clinical_audit.chain ENABLE ALWAYS TRIGGER chain_append_only;
+INSERT INTO med VALUES (7, 'drug 7', '1 mg');										-- batch 4: entry 10
 SELECT ok, entries_checked FROM audit_verify();
 
--- archiving (superuser): entries up to 4 go, the anchor keeps the rest verifiable
-SELECT (SELECT prev_hash FROM clinical_audit.log WHERE id = 5)
-	   = (SELECT hash FROM clinical_audit.log WHERE id = 4) AS entry_5_links_to_4;
-SELECT audit_archive(4) AS archived;
+-- archiving (superuser): batches up to 2 and their entries go, the anchor
+-- keeps the rest verifiable
+SELECT audit_archive(2) AS archived;
 SELECT min(id), max(id), count(*) FROM clinical_audit.log;
-SELECT last_id, anchor_id FROM audit_checkpoint();
+SELECT through_batch, entries, hash = (SELECT hash FROM chain_copy WHERE batch = 2) AS anchor_hash
+FROM clinical_audit.anchor;
+SELECT entries, batch FROM audit_checkpoint();
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
-SELECT audit_archive(3) AS already_archived;
+SELECT audit_archive(1) AS already_archived;
 -- archiving everything leaves an empty, still verifiable chain that goes on
-SELECT audit_archive(10) AS archived;
-SELECT count(*) FROM clinical_audit.log;
+SELECT audit_archive(4) AS archived;
+SELECT count(*) AS entries_left, (SELECT count(*) FROM clinical_audit.chain) AS batches_left
+FROM clinical_audit.log;
 SELECT ok, entries_checked, first_broken_id FROM audit_verify();
 INSERT INTO med VALUES (8, 'drug 8', '2 mg');
 SELECT id FROM clinical_audit.log;
+SELECT batch, first_position, entry_ids FROM clinical_audit.chain;
 SELECT ok, entries_checked, first_broken_id FROM audit_verify();
 -- an archived entry that reappears is seen
 ALTER TABLE clinical_audit.log DISABLE TRIGGER log_append_only;
@@ -124,8 +158,12 @@ INSERT INTO clinical_audit.log SELECT * FROM log_copy WHERE id = 9;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 DELETE FROM clinical_audit.log WHERE id = 9;
 ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_append_only;
-SELECT ok FROM audit_verify();
+-- ... and so is a forged anchor
+ALTER TABLE clinical_audit.anchor DISABLE TRIGGER anchor_protected;
+UPDATE clinical_audit.anchor SET hash = sha256('x');
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+ALTER TABLE clinical_audit.anchor ENABLE ALWAYS TRIGGER anchor_protected;
 
-DROP FUNCTION restore_log();
-DROP TABLE med, log_copy, head_copy;
+DROP FUNCTION restore_log(), forged_hash(clinical_audit.log), f(text), us(timestamptz);
+DROP TABLE med, log_copy, chain_copy;
 DROP EXTENSION pg_clinical;

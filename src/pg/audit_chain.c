@@ -1,20 +1,22 @@
 /*
  * audit_chain.c
- *		The hash chain of clinical_audit.log: the canonical serialisation
- *		of an entry and its SHA-256, audit_verify(), audit_archive(), and the
- *		trigger that keeps the log append-only.
+ *		The hashes of the audit trail: the canonical serialisation of an
+ *		entry, the entry and batch hashes, audit_verify(), audit_archive(),
+ *		and the trigger that keeps the trail's tables append-only.
  *
- Canonical serialisation, version 1 (README.md, "Audit: the hash chain"):
+ * Canonical serialisation, version 2 (README.md, "Audit: the hash chain"):
  *
- *	digest(n) = SHA-256( F(recorded_at) || F(xact_start) || ... || F(statement) )
- *	hash(n)   = SHA-256( prev_hash(n) || F(id) || digest(n) )
+ *	entry hash(e) = SHA-256( F(id) || F(recorded_at) || ... || F(statement) )
+ *	batch hash(b) = SHA-256( prev_hash(b) || F(batch) || F(first_position) ||
+ *							 F(n_entries) || entry hash 1 || ... || entry hash n )
  *
- * digest covers the columns recorded_at through statement in table order;
- * prev_hash(n) is the 32 raw bytes of hash(n-1) (32 zero bytes for entry 1,
- * or the archive anchor).  The two levels let the commit callback compute
- * the digests before it takes the chain lock.  F(NULL) is the four bytes FF FF FF FF; F(v) is the length of
- * t(v) in bytes as a 4-byte big-endian integer followed by t(v), where t(v)
- * is the text of v in the database encoding:
+ * The entry hash covers the log's columns id through statement in table
+ * order; the batch hash covers the entries of entry_ids in that order;
+ * prev_hash(b) is the 32 raw bytes of the hash of batch b-1 (32 zero bytes
+ * for batch 1, or the archive anchor).  F(NULL) is the four bytes
+ * FF FF FF FF; F(v) is the length of t(v) in bytes as a 4-byte big-endian
+ * integer followed by t(v), where t(v) is the text of v in the database
+ * encoding:
  *	bigint, integer, oid, xid8	decimal digits (their output function)
  *	timestamptz					microseconds since 1970-01-01 00:00:00 UTC,
  *								decimal (independent of TimeZone/DateStyle)
@@ -32,17 +34,22 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "access/genam.h"
+#include "access/stratnum.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "port/pg_bswap.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -57,9 +64,6 @@
 #endif
 
 #include "audit_pg.h"
-
-/* columns of clinical_audit.chain_head */
-#define HEAD_NATTS 6
 
 const uint8 cl_audit_genesis_hash[AUDIT_HASH_LEN] = {0};
 
@@ -86,7 +90,6 @@ const Oid	cl_audit_column_types[AL_NATTS] = {
 	INT4OID,					/* client_port */
 	INT4OID,					/* backend_pid */
 	TEXTOID,					/* statement */
-	BYTEAOID,					/* prev_hash */
 	BYTEAOID					/* hash */
 };
 
@@ -95,7 +98,7 @@ const char *const cl_audit_column_names[AL_NATTS] = {
 	"table_name", "operation", "row_key", "old_row", "new_row",
 	"changed_columns", "current_user_name", "session_user_name", "app_user",
 	"application_name", "client_addr", "client_port", "backend_pid",
-	"statement", "prev_hash", "hash"
+	"statement", "hash"
 };
 
 /* ---- a SHA-256 stream -------------------------------------------------- */
@@ -269,64 +272,300 @@ hs_datum(HashStream *hs, Oid type, Datum d)
 }
 
 void
-cl_audit_entry_digest(const Datum *values, const bool *nulls, uint8 *digest)
+cl_audit_entry_hash(const Datum *values, const bool *nulls, uint8 *hash)
 {
 	HashStream	hs;
 
 	hs_init(&hs);
-	for (int i = AL_RECORDED_AT; i < AL_NHASHED; i++)
+	for (int i = AL_ID; i < AL_NHASHED; i++)
 	{
 		if (nulls[i])
 			hs_null(&hs);
 		else
 			hs_datum(&hs, cl_audit_column_types[i], values[i]);
 	}
-	hs_final(&hs, digest);
+	hs_final(&hs, hash);
 }
 
 void
-cl_audit_link_hash(const uint8 *prev_hash, int64 id, const uint8 *digest,
-				   uint8 *result)
+cl_audit_batch_hash(const uint8 *prev_hash, int64 batch, int64 first_position,
+					int32 n, const uint8 *entry_hashes, uint8 *result)
 {
 	HashStream	hs;
 
 	hs_init(&hs);
 	hs_update(&hs, prev_hash, AUDIT_HASH_LEN);
-	hs_datum(&hs, INT8OID, Int64GetDatum(id));
-	hs_update(&hs, digest, AUDIT_HASH_LEN);
+	hs_datum(&hs, INT8OID, Int64GetDatum(batch));
+	hs_datum(&hs, INT8OID, Int64GetDatum(first_position));
+	hs_datum(&hs, INT4OID, Int32GetDatum(n));
+	hs_update(&hs, entry_hashes, (size_t) n * AUDIT_HASH_LEN);
 	hs_final(&hs, result);
 }
 
 /* ---- audit_verify() -------------------------------------------------------- */
 
-static char *
-hex32(const uint8 *h)
+/* a set of log ids */
+typedef struct IdSetEntry
 {
-	static const char digits[] = "0123456789abcdef";
-	char	   *s = palloc(AUDIT_HASH_LEN * 2 + 1);
+	int64		id;
+	char		status;
+} IdSetEntry;
 
-	for (int i = 0; i < AUDIT_HASH_LEN; i++)
-	{
-		s[2 * i] = digits[h[i] >> 4];
-		s[2 * i + 1] = digits[h[i] & 15];
-	}
-	s[AUDIT_HASH_LEN * 2] = '\0';
-	return s;
+#define SH_PREFIX idset
+#define SH_ELEMENT_TYPE IdSetEntry
+#define SH_KEY_TYPE int64
+#define SH_KEY id
+#define SH_HASH_KEY(tb, key) murmurhash32((uint32) ((uint64) (key) ^ ((uint64) (key) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+typedef struct VerifyState
+{
+	int64		checked;
+	int64		broken_id;		/* 0: none */
+	char	   *reason;			/* NULL: sound so far */
+} VerifyState;
+
+static void
+broken(VerifyState *vs, int64 id, const char *fmt,...) pg_attribute_printf(3, 4);
+
+static void
+broken(VerifyState *vs, int64 id, const char *fmt,...)
+{
+	va_list		ap;
+	char		buf[512];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	vs->broken_id = id;
+	vs->reason = pstrdup(buf);
 }
 
-/* a bytea column that must hold a SHA-256; false if it does not */
-static bool
-get_hash(Datum d, bool isnull, uint8 *out)
+/*
+ * Walks the batches in order from the anchor: numbering, positions and
+ * links; each entry they name must exist, once, with the hash of its
+ * content; each batch's hash must be that of its entries.
+ */
+static void
+verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
+			   idset_hash *seen, VerifyState *vs)
 {
-	bytea	   *b;
+	Relation	chainrel = table_open(ids->chain, AccessShareLock);
+	Relation	chainidx = index_open(RelationGetPrimaryKeyIndex(chainrel), AccessShareLock);
+	Relation	logrel = table_open(ids->log, AccessShareLock);
+	Relation	logidx = index_open(RelationGetPrimaryKeyIndex(logrel), AccessShareLock);
+	TupleDesc	logtd = RelationGetDescr(logrel);
+	SysScanDesc cscan;
+	IndexScanDesc lscan;
+	TupleTableSlot *slot = table_slot_create(logrel, NULL);
+	HeapTuple	tup;
+	uint8		prev[AUDIT_HASH_LEN];
+	int64		expect_batch = tail->anchored ? tail->anchor_batch + 1 : 1;
+	int64		expect_pos = tail->anchored ? tail->anchor_entries + 1 : 1;
+	MemoryContext batchcxt = AllocSetContextCreate(CurrentMemoryContext,
+												   "audit_verify batch",
+												   ALLOCSET_DEFAULT_SIZES);
 
-	if (isnull)
-		return false;
-	b = DatumGetByteaPP(d);
-	if (VARSIZE_ANY_EXHDR(b) != AUDIT_HASH_LEN)
-		return false;
-	memcpy(out, VARDATA_ANY(b), AUDIT_HASH_LEN);
-	return true;
+	memcpy(prev, tail->anchored ? tail->anchor_hash : cl_audit_genesis_hash,
+		   AUDIT_HASH_LEN);
+	cscan = systable_beginscan_ordered(chainrel, chainidx, snap, 0, NULL);
+	lscan = index_beginscan(logrel, logidx, snap, 1, 0);
+
+	while (vs->reason == NULL &&
+		   (tup = systable_getnext_ordered(cscan, ForwardScanDirection)) != NULL)
+	{
+		Datum		v[7];
+		bool		nl[7];
+		int64		batch;
+		int64		first_pos;
+		int32		n;
+		ArrayType  *arr;
+		int64	   *eids;
+		uint8	   *hashes;
+		uint8		stored[AUDIT_HASH_LEN];
+		uint8		stored_prev[AUDIT_HASH_LEN];
+		uint8		computed[AUDIT_HASH_LEN];
+		MemoryContext old;
+
+		heap_deform_tuple(tup, RelationGetDescr(chainrel), v, nl);
+		batch = nl[0] ? 0 : DatumGetInt64(v[0]);
+		if (nl[0] || nl[1] || nl[2] || nl[3] ||
+			!cl_audit_get_hash(v[5], nl[5], stored_prev) ||
+			!cl_audit_get_hash(v[6], nl[6], stored))
+		{
+			broken(vs, 0, "batch %lld is malformed", (long long) batch);
+			break;
+		}
+		first_pos = DatumGetInt64(v[1]);
+		n = DatumGetInt32(v[2]);
+		/*
+		 * Per-batch memory goes into batchcxt; the scans allocate in the
+		 * outer context (the btree scans keep state across batches).
+		 */
+		old = MemoryContextSwitchTo(batchcxt);
+		arr = DatumGetArrayTypeP(v[3]);
+		MemoryContextSwitchTo(old);
+		if (ARR_ELEMTYPE(arr) != INT8OID || ARR_HASNULL(arr) || ARR_NDIM(arr) != 1 ||
+			n < 1 || ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) != n)
+		{
+			broken(vs, 0, "batch %lld is malformed", (long long) batch);
+			break;
+		}
+		eids = cl_audit_int8_array_data(arr);
+		if (batch != expect_batch)
+		{
+			if (batch > expect_batch)
+				broken(vs, eids[0], "batch %lld is missing (deleted)", (long long) expect_batch);
+			else
+				broken(vs, eids[0], "batch %lld: expected batch %lld (an archived, duplicated or reordered batch)",
+					   (long long) batch, (long long) expect_batch);
+			break;
+		}
+		if (first_pos != expect_pos)
+		{
+			broken(vs, eids[0], "batch %lld starts at position %lld instead of %lld (entries removed or added)",
+				   (long long) batch, (long long) first_pos, (long long) expect_pos);
+			break;
+		}
+		if (memcmp(stored_prev, prev, AUDIT_HASH_LEN) != 0)
+		{
+			broken(vs, eids[0], "batch %lld: prev_hash is not the hash of batch %lld (replaced or reordered)",
+				   (long long) batch, (long long) batch - 1);
+			break;
+		}
+
+		hashes = MemoryContextAlloc(batchcxt, (Size) n * AUDIT_HASH_LEN);
+		for (int i = 0; i < n && vs->reason == NULL; i++)
+		{
+			ScanKeyData key;
+			bool		found;
+			Datum		values[AL_NATTS];
+			bool		nulls[AL_NATTS];
+			uint8		entry_stored[AUDIT_HASH_LEN];
+			uint8	   *h = hashes + (Size) i * AUDIT_HASH_LEN;
+
+			idset_insert(seen, eids[i], &found);
+			if (found)
+			{
+				broken(vs, eids[i], "entry %lld is linked twice (again in batch %lld)",
+					   (long long) eids[i], (long long) batch);
+				break;
+			}
+			ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(eids[i]));
+			index_rescan(lscan, &key, 1, NULL, 0);
+			if (!index_getnext_slot(lscan, ForwardScanDirection, slot))
+			{
+				broken(vs, eids[i], "entry %lld (batch %lld) is missing (deleted)",
+					   (long long) eids[i], (long long) batch);
+				break;
+			}
+			slot_getallattrs(slot);
+			if (logtd->natts != AL_NATTS)
+				elog(ERROR, "clinical_audit.log has an unexpected shape");
+			memcpy(values, slot->tts_values, sizeof(values));
+			memcpy(nulls, slot->tts_isnull, sizeof(nulls));
+			old = MemoryContextSwitchTo(batchcxt);
+			cl_audit_entry_hash(values, nulls, h);
+			MemoryContextSwitchTo(old);
+			if (!cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], entry_stored) ||
+				memcmp(entry_stored, h, AUDIT_HASH_LEN) != 0)
+			{
+				broken(vs, eids[i], "entry %lld: its content does not match its hash (altered)",
+					   (long long) eids[i]);
+				break;
+			}
+		}
+		if (vs->reason == NULL)
+		{
+			cl_audit_batch_hash(prev, batch, first_pos, n, hashes, computed);
+			if (memcmp(computed, stored, AUDIT_HASH_LEN) != 0)
+				broken(vs, eids[0], "batch %lld: its hash does not match its entries (altered)",
+					   (long long) batch);
+		}
+		MemoryContextReset(batchcxt);
+		if (vs->reason != NULL)
+			break;
+		memcpy(prev, stored, AUDIT_HASH_LEN);
+		vs->checked += n;
+		expect_batch++;
+		expect_pos += n;
+	}
+
+	if (vs->reason == NULL &&
+		(expect_batch != tail->next_batch || memcmp(prev, tail->hash, AUDIT_HASH_LEN) != 0))
+		broken(vs, 0, "the chain changed while it was verified");
+
+	index_endscan(lscan);
+	systable_endscan_ordered(cscan);
+	ExecDropSingleTupleTableSlot(slot);
+	MemoryContextDelete(batchcxt);
+	index_close(logidx, AccessShareLock);
+	table_close(logrel, AccessShareLock);
+	index_close(chainidx, AccessShareLock);
+	table_close(chainrel, AccessShareLock);
+}
+
+/*
+ * Every entry of the log must be on the chain, or queued by a transaction
+ * that committed after the linking that audit_verify did first.
+ */
+static void
+verify_all_linked(const AuditRelids *ids, Snapshot snap, idset_hash *seen,
+				  VerifyState *vs)
+{
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tup;
+	idset_hash *queued = idset_create(CurrentMemoryContext, 64, NULL);
+	int64		first_unlinked = 0;
+	bool		any = false;
+
+	rel = table_open(ids->pending, AccessShareLock);
+	scan = table_beginscan(rel, snap, 0, NULL);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		Datum		v[3];
+		bool		nl[3];
+		ArrayType  *arr;
+		int			n;
+		bool		found;
+
+		heap_deform_tuple(tup, RelationGetDescr(rel), v, nl);
+		if (nl[1])
+			continue;
+		arr = DatumGetArrayTypeP(v[1]);
+		if (ARR_ELEMTYPE(arr) != INT8OID || ARR_HASNULL(arr) || ARR_NDIM(arr) != 1)
+			continue;
+		n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+		for (int i = 0; i < n; i++)
+			idset_insert(queued, (cl_audit_int8_array_data(arr))[i], &found);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	rel = table_open(ids->log, AccessShareLock);
+	scan = table_beginscan(rel, snap, 0, NULL);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		bool		isnull;
+		int64		id = DatumGetInt64(heap_getattr(tup, AL_ID + 1, RelationGetDescr(rel), &isnull));
+
+		if (isnull || idset_lookup(seen, id) != NULL || idset_lookup(queued, id) != NULL)
+			continue;
+		if (!any || id < first_unlinked)
+			first_unlinked = id;
+		any = true;
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	if (any)
+		broken(vs, first_unlinked, "entry %lld is not on the chain (inserted, or archived and put back)",
+			   (long long) first_unlinked);
 }
 
 PG_FUNCTION_INFO_V1(cl_audit_verify);
@@ -334,13 +573,11 @@ PG_FUNCTION_INFO_V1(cl_audit_verify);
 /*
  * audit_verify() -> (ok, entries_checked, first_broken_id, reason)
  *
- * Walks clinical_audit.log in id order from the archive anchor and checks,
- * for every entry, that its id follows the previous one, that its prev_hash
- * is the previous entry's hash, and that its hash is the SHA-256 of its
- * canonical serialisation; at the end, that the last entry is the chain
- * head.  The head and the log are read in the one snapshot of the calling
- * query, so concurrent commits cannot make a sound chain look broken.
- * Stops at the first broken entry.
+ * Links what is pending first (waiting for the chain lock, which it then
+ * keeps: nothing is linked while it verifies), then checks the chain from
+ * the archive anchor to its end and that every entry of the log is on it.
+ * Stops at the first problem.  first_broken_id is the entry concerned (for
+ * a problem of a whole batch, its first entry).
  */
 Datum
 cl_audit_verify(PG_FUNCTION_ARGS)
@@ -348,353 +585,154 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	TupleDesc	rettd;
 	Datum		result[4];
 	bool		rnulls[4] = {false, false, false, false};
-	int64		checked = 0;
-	int64		broken_id = 0;
-	char	   *reason = NULL;
-	int64		head_last = 0,
-				anchor_id = 0;
-	uint8		head_hash[AUDIT_HASH_LEN];
-	uint8		prev[AUDIT_HASH_LEN];
-	int64		expect;
-	bool		have_head = false;
-	StringInfoData q;
-	SPIPlanPtr	plan;
-	Portal		portal;
-	int			ret;
+	AuditRelids ids;
+	ChainTail	tail;
+	const char *problem;
+	VerifyState vs = {0, 0, NULL};
+	Snapshot	snap;
+	idset_hash *seen;
 
 	if (get_call_result_type(fcinfo, NULL, &rettd) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	rettd = BlessTupleDesc(rettd);
+	if (!cl_audit_relids(&ids))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("the tables of the audit trail (schema clinical_audit) are missing")));
 
-	memcpy(head_hash, cl_audit_genesis_hash, AUDIT_HASH_LEN);
-	memcpy(prev, cl_audit_genesis_hash, AUDIT_HASH_LEN);
+	/* link what is pending; a damaged end of chain is reported, not raised */
+	if (cl_audit_read_tail(&ids, &tail, &problem))
+		(void) cl_audit_link_all(&ids);
+	else
+		LockRelationOid(ids.chain, ExclusiveLock);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	seen = idset_create(CurrentMemoryContext, 1024, NULL);
+	if (!cl_audit_read_tail(&ids, &tail, &problem))
+		broken(&vs, 0, "%s", problem);
+	else
+		verify_batches(&ids, &tail, snap, seen, &vs);
+	if (vs.reason == NULL)
+		verify_all_linked(&ids, snap, seen, &vs);
+	UnregisterSnapshot(snap);
 
-	/* the head: none (empty chain) or exactly one row */
-	ret = SPI_execute("SELECT last_id, last_hash, anchor_id, anchor_hash "
-					  "FROM clinical_audit.chain_head", true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "audit_verify: reading the chain head failed");
-	if (SPI_processed > 1)
-	{
-		reason = psprintf("the chain head has %llu rows instead of one",
-						  (unsigned long long) SPI_processed);
-		goto done;
-	}
-	if (SPI_processed == 1)
-	{
-		HeapTuple	t = SPI_tuptable->vals[0];
-		TupleDesc	td = SPI_tuptable->tupdesc;
-		bool		n1,
-					n2;
-		Datum		d;
-
-		have_head = true;
-		d = SPI_getbinval(t, td, 1, &n1);
-		head_last = n1 ? 0 : DatumGetInt64(d);
-		d = SPI_getbinval(t, td, 3, &n2);
-		anchor_id = n2 ? 0 : DatumGetInt64(d);
-		if (n1 || n2)
-			reason = pstrdup("the chain head is malformed");
-		d = SPI_getbinval(t, td, 2, &n1);
-		if (!get_hash(d, n1, head_hash))
-			reason = pstrdup("the chain head is malformed");
-		d = SPI_getbinval(t, td, 4, &n2);
-		if (!get_hash(d, n2, prev))
-			reason = pstrdup("the chain head is malformed");
-		if (reason)
-		{
-			goto done;
-		}
-	}
-	expect = anchor_id + 1;
-
-	initStringInfo(&q);
-	appendStringInfoString(&q, "SELECT ");
-	for (int i = 0; i < AL_NATTS; i++)
-		appendStringInfo(&q, "%s%s", i ? ", " : "", cl_audit_column_names[i]);
-	appendStringInfoString(&q, " FROM clinical_audit.log ORDER BY id");
-	plan = SPI_prepare_cursor(q.data, 0, NULL, CURSOR_OPT_NO_SCROLL);
-	if (plan == NULL)
-		elog(ERROR, "audit_verify: SPI_prepare_cursor failed: %s",
-			 SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, 1000);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	t = SPI_tuptable->vals[r];
-			TupleDesc	td = SPI_tuptable->tupdesc;
-			Datum		values[AL_NATTS];
-			bool		nulls[AL_NATTS];
-			uint8		stored_prev[AUDIT_HASH_LEN];
-			uint8		stored[AUDIT_HASH_LEN];
-			uint8		computed[AUDIT_HASH_LEN];
-			int64		id;
-
-			heap_deform_tuple(t, td, values, nulls);
-			id = DatumGetInt64(values[AL_ID]);
-			if (id != expect)
-			{
-				broken_id = id;
-				if (id < expect)
-					reason = psprintf("entry %lld: expected entry %lld (an archived, duplicated or reordered entry)",
-									  (long long) id, (long long) expect);
-				else if (expect == id - 1)
-					reason = psprintf("entry %lld is missing (deleted)", (long long) expect);
-				else
-					reason = psprintf("entries %lld to %lld are missing (deleted)",
-									  (long long) expect, (long long) id - 1);
-				goto close;
-			}
-			if (!get_hash(values[AL_PREV_HASH], nulls[AL_PREV_HASH], stored_prev) ||
-				!get_hash(values[AL_HASH], nulls[AL_HASH], stored))
-			{
-				broken_id = id;
-				reason = psprintf("entry %lld: prev_hash or hash is not a SHA-256", (long long) id);
-				goto close;
-			}
-			cl_audit_entry_digest(values, nulls, computed);
-			cl_audit_link_hash(stored_prev, id, computed, computed);
-			if (memcmp(computed, stored, AUDIT_HASH_LEN) != 0)
-			{
-				broken_id = id;
-				reason = psprintf("entry %lld: the hash does not match the entry's content (altered)",
-								  (long long) id);
-				goto close;
-			}
-			if (memcmp(stored_prev, prev, AUDIT_HASH_LEN) != 0)
-			{
-				broken_id = id;
-				reason = psprintf("entry %lld: prev_hash is not the hash of entry %lld (inserted, replaced or reordered)",
-								  (long long) id, (long long) id - 1);
-				goto close;
-			}
-			memcpy(prev, stored, AUDIT_HASH_LEN);
-			checked++;
-			expect++;
-		}
-		SPI_freetuptable(SPI_tuptable);
-	}
-
-	/* the walk ended: it must end at the head */
-	if (expect - 1 != head_last)
-	{
-		if (expect - 1 < head_last)
-		{
-			broken_id = expect;
-			reason = psprintf("entries %lld to %lld are missing (the head is entry %lld)",
-							  (long long) expect, (long long) head_last, (long long) head_last);
-		}
-		else
-		{
-			broken_id = head_last + 1;
-			reason = have_head
-				? psprintf("entry %lld lies beyond the chain head (inserted)", (long long) head_last + 1)
-				: psprintf("entry %lld exists but the chain head does not (inserted)", (long long) head_last + 1);
-		}
-	}
-	else if (memcmp(prev, head_hash, AUDIT_HASH_LEN) != 0)
-	{
-		broken_id = head_last;
-		reason = psprintf("the chain head's hash %s is not the hash of entry %lld",
-						  hex32(head_hash), (long long) head_last);
-	}
-
-close:
-	SPI_cursor_close(portal);
-done:
-	result[0] = BoolGetDatum(reason == NULL);
-	result[1] = Int64GetDatum(checked);
-	if (reason == NULL)
+	result[0] = BoolGetDatum(vs.reason == NULL);
+	result[1] = Int64GetDatum(vs.checked);
+	if (vs.reason == NULL)
 	{
 		rnulls[2] = rnulls[3] = true;
 		result[2] = result[3] = (Datum) 0;
 	}
 	else
 	{
-		result[2] = Int64GetDatum(broken_id);
-		/* the result must outlive SPI's memory */
-		result[3] = PointerGetDatum(SPI_palloc(VARHDRSZ + strlen(reason)));
-		SET_VARSIZE(DatumGetPointer(result[3]), VARHDRSZ + strlen(reason));
-		memcpy(VARDATA(DatumGetPointer(result[3])), reason, strlen(reason));
+		result[2] = Int64GetDatum(vs.broken_id);
+		rnulls[2] = (vs.broken_id == 0);
+		result[3] = CStringGetTextDatum(vs.reason);
 	}
-	SPI_finish();
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(rettd, result, rnulls)));
 }
 
-/* ---- audit_archive(through_id) ------------------------------------------ */
-
-/*
- * Reads the head with SnapshotSelf through the primary key index: under the
- * chain lock, every earlier writer of the head has committed and is no
- * longer running, so exactly the latest version is visible, whatever the
- * isolation level of this transaction (and no predicate lock is taken under
- * SERIALIZABLE).  The index scan prunes the page, so the updates stay HOT.
- */
-void
-cl_audit_read_head(Relation headrel, ChainHead *head)
-{
-	SysScanDesc scan;
-	HeapTuple	tup;
-	TupleDesc	td = RelationGetDescr(headrel);
-	Oid			indexoid = RelationGetPrimaryKeyIndex(headrel);
-	int			n = 0;
-
-	head->exists = false;
-	head->last_id = 0;
-	head->anchor_id = 0;
-	memcpy(head->last_hash, cl_audit_genesis_hash, AUDIT_HASH_LEN);
-	memcpy(head->anchor_hash, cl_audit_genesis_hash, AUDIT_HASH_LEN);
-
-	if (td->natts != HEAD_NATTS || !OidIsValid(indexoid))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.chain_head has an unexpected shape")));
-	scan = systable_beginscan(headrel, indexoid, true, SnapshotSelf, 0, NULL);
-	while ((tup = systable_getnext(scan)) != NULL)
-	{
-		Datum		values[HEAD_NATTS];
-		bool		nulls[HEAD_NATTS];
-
-		if (++n > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("clinical_audit.chain_head has more than one row"),
-					 errhint("The audit trail was tampered with; run audit_verify().")));
-		heap_deform_tuple(tup, td, values, nulls);
-		if (nulls[1] || nulls[2] || nulls[3] || nulls[4] ||
-			!get_hash(values[2], false, head->last_hash) ||
-			!get_hash(values[4], false, head->anchor_hash))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("clinical_audit.chain_head is malformed"),
-					 errhint("The audit trail was tampered with; run audit_verify().")));
-		head->exists = true;
-		head->tid = tup->t_self;
-		head->last_id = DatumGetInt64(values[1]);
-		head->anchor_id = DatumGetInt64(values[3]);
-	}
-	systable_endscan(scan);
-}
-
-static bytea *
-hash_bytea(const uint8 *h)
-{
-	bytea	   *b = palloc(VARHDRSZ + AUDIT_HASH_LEN);
-
-	SET_VARSIZE(b, VARHDRSZ + AUDIT_HASH_LEN);
-	memcpy(VARDATA(b), h, AUDIT_HASH_LEN);
-	return b;
-}
-
-/*
- * Writes the head, maintaining its index (no triggers: the protection
- * trigger rejects every SQL update of the head).
- */
-void
-cl_audit_write_head(Relation headrel, const ChainHead *head)
-{
-	Datum		values[HEAD_NATTS];
-	bool		nulls[HEAD_NATTS] = {false, false, false, false, false, false};
-	HeapTuple	tup;
-
-	values[0] = BoolGetDatum(true);
-	values[1] = Int64GetDatum(head->last_id);
-	values[2] = PointerGetDatum(hash_bytea(head->last_hash));
-	values[3] = Int64GetDatum(head->anchor_id);
-	values[4] = PointerGetDatum(hash_bytea(head->anchor_hash));
-	values[5] = TimestampTzGetDatum(GetCurrentTimestamp());
-	tup = heap_form_tuple(RelationGetDescr(headrel), values, nulls);
-	if (head->exists)
-	{
-		ItemPointerData tid = head->tid;
-
-		CatalogTupleUpdate(headrel, &tid, tup);
-	}
-	else
-		CatalogTupleInsert(headrel, tup);
-	heap_freetuple(tup);
-}
+/* ---- audit_archive(through_batch) ----------------------------------------- */
 
 PG_FUNCTION_INFO_V1(cl_audit_archive);
 
 /*
- * audit_archive(through_id) -> bigint: superuser only.  Deletes the entries
- * with id <= through_id and records the anchor (through_id and its hash) in
- * the chain head, so that the entries kept remain one verifiable chain.
- * Returns the number of entries deleted.  Export the entries first (COPY).
+ * audit_archive(through_batch) -> bigint: superuser only.  Links what is
+ * pending, then deletes the batches up to through_batch and the entries
+ * they link, and records the anchor (the batch, the positions archived and
+ * its hash), so that what is kept remains one verifiable chain.  Returns
+ * the number of entries deleted.  Export the entries first (COPY).
  */
 Datum
 cl_audit_archive(PG_FUNCTION_ARGS)
 {
 	int64		through = PG_GETARG_INT64(0);
-	Oid			nsp;
-	Oid			headoid;
-	Relation	headrel;
-	ChainHead	head;
-	Datum		arg[1];
-	Oid			argtype[1] = {INT8OID};
-	uint8		anchor[AUDIT_HASH_LEN];
+	AuditRelids ids;
+	ChainTail	tail;
+	const char *problem;
+	Datum		arg[3];
+	Oid			argtype[3] = {INT8OID, INT8OID, BYTEAOID};
 	uint64		deleted = 0;
 	int			ret;
-	bool		isnull = true;
-	Datum		d = (Datum) 0;
+	bool		n1,
+				n2,
+				n3;
+	Datum		first_pos,
+				nent,
+				hash;
+	uint8		anchor_hash[AUDIT_HASH_LEN];
 
 	if (!superuser())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only a superuser may archive audit log entries")));
+	if (!cl_audit_relids(&ids))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("the tables of the audit trail (schema clinical_audit) are missing")));
 
-	nsp = get_namespace_oid("clinical_audit", false);
-	headoid = get_relname_relid("chain_head", nsp);
-	if (!OidIsValid(headoid))
-		elog(ERROR, "clinical_audit.chain_head does not exist");
-
-	/* the chain lock: no entry is linked while we move the anchor */
-	headrel = table_open(headoid, ExclusiveLock);
-	cl_audit_read_head(headrel, &head);
-
-	if (through > head.last_id)
+	/* the chain lock: nothing is linked while we move the anchor */
+	(void) cl_audit_link_all(&ids);
+	if (!cl_audit_read_tail(&ids, &tail, &problem))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the audit chain is damaged: %s", problem),
+				 errhint("Run audit_verify().")));
+	if (through >= tail.next_batch)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot archive through entry %lld: the chain ends at entry %lld",
-						(long long) through, (long long) head.last_id)));
-	if (through <= head.anchor_id)
-	{
-		table_close(headrel, NoLock);
+				 errmsg("cannot archive through batch %lld: the chain ends at batch %lld",
+						(long long) through, (long long) tail.next_batch - 1)));
+	if (tail.anchored && through <= tail.anchor_batch)
 		PG_RETURN_INT64(0);
-	}
+	if (through < 1)
+		PG_RETURN_INT64(0);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	arg[0] = Int64GetDatum(through);
-	ret = SPI_execute_with_args("SELECT hash FROM clinical_audit.log WHERE id = $1",
+	ret = SPI_execute_with_args("SELECT first_position, n_entries::bigint, hash "
+								"FROM clinical_audit.chain WHERE batch = $1",
 								1, argtype, arg, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "audit_archive: reading entry failed");
-	if (SPI_processed == 1)
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (SPI_processed != 1 || !get_hash(d, isnull, anchor))
+		elog(ERROR, "audit_archive: reading the batch failed");
+	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("audit log entry %lld is missing or malformed", (long long) through),
+				 errmsg("batch %lld of the audit chain is missing", (long long) through),
 				 errhint("Run audit_verify().")));
+	first_pos = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &n1);
+	nent = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &n2);
+	hash = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &n3);
+	if (n1 || n2 || !cl_audit_get_hash(hash, n3, anchor_hash))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("batch %lld of the audit chain is malformed", (long long) through),
+				 errhint("Run audit_verify().")));
+	arg[1] = Int64GetDatum(DatumGetInt64(first_pos) + DatumGetInt64(nent) - 1);
+	arg[2] = PointerGetDatum(cl_audit_hash_bytea(anchor_hash));
 
 	cl_audit_archiving = true;
 	PG_TRY();
 	{
-		ret = SPI_execute_with_args("DELETE FROM clinical_audit.log WHERE id <= $1",
+		ret = SPI_execute_with_args("DELETE FROM clinical_audit.log l USING clinical_audit.chain c "
+									"WHERE c.batch <= $1 AND l.id = ANY (c.entry_ids)",
 									1, argtype, arg, NULL, false, 0);
 		if (ret != SPI_OK_DELETE)
 			elog(ERROR, "audit_archive: deleting entries failed");
 		deleted = SPI_processed;
+		ret = SPI_execute_with_args("DELETE FROM clinical_audit.chain WHERE batch <= $1",
+									1, argtype, arg, NULL, false, 0);
+		if (ret != SPI_OK_DELETE)
+			elog(ERROR, "audit_archive: deleting batches failed");
+		ret = SPI_execute("DELETE FROM clinical_audit.anchor", false, 0);
+		if (ret != SPI_OK_DELETE)
+			elog(ERROR, "audit_archive: replacing the anchor failed");
+		ret = SPI_execute_with_args("INSERT INTO clinical_audit.anchor "
+									"VALUES (true, $1, $2, $3, clock_timestamp())",
+									3, argtype, arg, NULL, false, 0);
+		if (ret != SPI_OK_INSERT)
+			elog(ERROR, "audit_archive: writing the anchor failed");
 	}
 	PG_FINALLY();
 	{
@@ -702,11 +740,6 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	SPI_finish();
-
-	head.anchor_id = through;
-	memcpy(head.anchor_hash, anchor, AUDIT_HASH_LEN);
-	cl_audit_write_head(headrel, &head);
-	table_close(headrel, NoLock);
 
 	PG_RETURN_INT64((int64) deleted);
 }
@@ -717,15 +750,17 @@ PG_FUNCTION_INFO_V1(cl_audit_protect_log);
 
 /*
  * BEFORE UPDATE/DELETE (row) and BEFORE TRUNCATE (statement) trigger of
- * clinical_audit.log and clinical_audit.chain_head: always an error, except
- * the DELETE of log entries by audit_archive.  A superuser can still disable
- * the triggers; audit_verify() detects what is changed then.
+ * the trail's tables: always an error, except the DELETEs of audit_archive.
+ * (Linking deletes queue rows through the heap directly, without SQL.)  A
+ * superuser can still disable the triggers; audit_verify() detects what is
+ * changed then.
  */
 Datum
 cl_audit_protect_log(PG_FUNCTION_ARGS)
 {
 	TriggerData *td;
 	const char *relname;
+	const char *what;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -733,24 +768,28 @@ cl_audit_protect_log(PG_FUNCTION_ARGS)
 				 errmsg("clinical_audit.protect_log() must be called as a trigger")));
 	td = (TriggerData *) fcinfo->context;
 	relname = RelationGetRelationName(td->tg_relation);
+	what = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ? "TRUNCATE" :
+		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "UPDATE";
 
 	if (cl_audit_archiving && TRIGGER_FIRED_BY_DELETE(td->tg_event) &&
-		TRIGGER_FIRED_FOR_ROW(td->tg_event) && strcmp(relname, "log") == 0)
+		TRIGGER_FIRED_FOR_ROW(td->tg_event) && strcmp(relname, "pending") != 0)
 		return PointerGetDatum(td->tg_trigtuple);
 
-	if (strcmp(relname, "chain_head") == 0)
+	if (strcmp(relname, "log") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("clinical_audit.chain_head is maintained by the audit trail itself"),
-				 errdetail("%s is not allowed.",
-						   TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ? "TRUNCATE" :
-						   TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "UPDATE")));
+				 errmsg("clinical_audit.log is append-only"),
+				 errdetail("%s of audit log entries is not allowed.", what),
+				 errhint("A superuser removes old entries with audit_archive().")));
+	if (strcmp(relname, "chain") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("clinical_audit.chain is append-only"),
+				 errdetail("%s of the hash chain is not allowed.", what),
+				 errhint("A superuser removes old batches with audit_archive().")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("clinical_audit.log is append-only"),
-			 errdetail("%s of audit log entries is not allowed.",
-					   TRIGGER_FIRED_BY_TRUNCATE(td->tg_event) ? "TRUNCATE" :
-					   TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "UPDATE"),
-			 errhint("A superuser removes old entries with audit_archive().")));
+			 errmsg("clinical_audit.%s is maintained by the audit trail itself", relname),
+			 errdetail("%s is not allowed.", what)));
 	PG_RETURN_NULL();			/* not reached */
 }

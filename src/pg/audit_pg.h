@@ -1,13 +1,16 @@
 /*
  * audit_pg.h
  *		The audit trail inside the server: triggers that buffer changes, a
- *		pre-commit callback that links them onto the SHA-256 hash chain of
- *		clinical_audit.log, verification and archiving.
+ *		pre-commit callback that writes them to clinical_audit.log and links
+ *		them onto the SHA-256 hash chain (clinical_audit.chain) in batches,
+ *		verification and archiving.
  *
  * audit_trigger.c	GUCs, the trigger, the per-transaction buffer and the
- *					commit-time linking
- * audit_chain.c	the canonical serialisation and hash of an entry,
- *					audit_verify, audit_archive, the log's protection trigger
+ *					commit-time writing of the entries
+ * audit_link.c		linking entries onto the chain in batches, the pending
+ *					queue, audit_link() and audit_checkpoint()
+ * audit_chain.c	the canonical serialisation and hashes, audit_verify,
+ *					audit_archive, the protection trigger
  */
 #ifndef AUDIT_PG_H
 #define AUDIT_PG_H
@@ -15,6 +18,7 @@
 #include "pg_clinical.h"
 
 #include "storage/itemptr.h"
+#include "utils/array.h"
 #include "utils/relcache.h"
 
 /* SHA-256 digest length */
@@ -46,12 +50,11 @@ typedef enum AuditLogColumn
 	AL_CLIENT_PORT,
 	AL_BACKEND_PID,
 	AL_STATEMENT,
-	AL_PREV_HASH,			/* not serialised as a field: it leads the input */
-	AL_HASH,				/* the result */
+	AL_HASH,				/* SHA-256 of AL_ID .. AL_STATEMENT */
 	AL_NATTS
 } AuditLogColumn;
 
-/* the fields the hash covers after prev_hash: AL_ID .. AL_STATEMENT */
+/* the fields the entry hash covers: AL_ID .. AL_STATEMENT */
 #define AL_NHASHED (AL_STATEMENT + 1)
 
 /* The type of each column (for SPI plans and the serialisation). */
@@ -61,32 +64,73 @@ extern const Oid cl_audit_column_types[AL_NATTS];
 extern const char *const cl_audit_column_names[AL_NATTS];
 
 /*
- * The hash chain (README.md, "Audit: the hash chain"):
- *	digest = SHA-256 of the canonical encoding of values[AL_RECORDED_AT .. AL_STATEMENT]
- *	hash   = SHA-256(prev_hash || F(id) || digest)
+ * The hashes (README.md, "Audit: the hash chain"):
+ *	entry hash = SHA-256 of the canonical encoding of values[AL_ID .. AL_STATEMENT]
+ *	batch hash = SHA-256(prev_hash || F(batch) || F(first_position) ||
+ *						 F(n_entries) || entry hash 1 || ... || entry hash n)
  */
-void		cl_audit_entry_digest(const Datum *values, const bool *nulls,
-								  uint8 *digest);
-void		cl_audit_link_hash(const uint8 *prev_hash, int64 id,
-							   const uint8 *digest, uint8 *result);
+void		cl_audit_entry_hash(const Datum *values, const bool *nulls,
+								uint8 *hash);
+void		cl_audit_batch_hash(const uint8 *prev_hash, int64 batch,
+								int64 first_position, int32 n,
+								const uint8 *entry_hashes, uint8 *result);
 
-/* 32 zero bytes: the prev_hash of entry 1 */
+/* 32 zero bytes: the prev_hash of batch 1 */
 extern const uint8 cl_audit_genesis_hash[AUDIT_HASH_LEN];
 
-/* The one row of clinical_audit.chain_head (none before the first entry). */
-typedef struct ChainHead
+/* the relations of the trail (InvalidOid when the extension is gone) */
+typedef struct AuditRelids
 {
-	bool		exists;
-	ItemPointerData tid;
-	int64		last_id;
-	uint8		last_hash[AUDIT_HASH_LEN];
-	int64		anchor_id;
-	uint8		anchor_hash[AUDIT_HASH_LEN];
-} ChainHead;
+	Oid			log;
+	Oid			chain;
+	Oid			pending;
+	Oid			anchor;
+	Oid			seq;
+} AuditRelids;
 
-/* read and write the head; the caller holds the chain lock (ExclusiveLock) */
-void		cl_audit_read_head(Relation headrel, ChainHead *head);
-void		cl_audit_write_head(Relation headrel, const ChainHead *head);
+bool		cl_audit_relids(AuditRelids *ids);
+
+/* where the chain ends: the next batch number and position, the last hash */
+typedef struct ChainTail
+{
+	int64		next_batch;
+	int64		next_position;
+	uint8		hash[AUDIT_HASH_LEN];
+	/* the anchor (archive), when there is one */
+	bool		anchored;
+	int64		anchor_batch;
+	int64		anchor_entries;
+	uint8		anchor_hash[AUDIT_HASH_LEN];
+} ChainTail;
+
+/* false, with a reason, when the last batch or the anchor is malformed */
+bool		cl_audit_read_tail(const AuditRelids *ids, ChainTail *tail,
+							   const char **problem);
+
+/*
+ * Links the committed pending entries and then the given ones (the calling
+ * transaction's own, already written to the log) onto the chain as one
+ * batch.  The caller holds the chain lock: ExclusiveLock on
+ * clinical_audit.chain, until the end of its transaction.  Runs as the
+ * caller; the caller switches to the log's owner.  Returns the number of
+ * entries linked, or -1 (with a WARNING) when the chain's end is malformed.
+ */
+int64		cl_audit_link_locked(const AuditRelids *ids, int n_own,
+								 const int64 *own_ids, const uint8 *own_hashes);
+
+/* audit_link(), audit_checkpoint(), audit_verify(): link everything pending now */
+int64		cl_audit_link_all(const AuditRelids *ids);
+
+/* a bytea holding a SHA-256; false if the datum is not one */
+bool		cl_audit_get_hash(Datum d, bool isnull, uint8 *out);
+bytea	   *cl_audit_hash_bytea(const uint8 *h);
+
+/* the elements of a one-dimensional bigint[] without NULLs */
+static inline int64 *
+cl_audit_int8_array_data(ArrayType *arr)
+{
+	return (int64 *) ((char *) arr + ARR_OVERHEAD_NONULLS(ARR_NDIM(arr)));
+}
 
 /* true while audit_archive deletes entries (the protection trigger lets it) */
 extern bool cl_audit_archiving;

@@ -12,23 +12,23 @@
  *
  * A rolled-back subtransaction drops its entries (and those of the
  * subtransactions it contained: all of them were buffered after it began).
- * At XACT_EVENT_PRE_COMMIT the entries left are linked: the callback takes
- * ExclusiveLock on clinical_audit.chain_head (the chain lock), reads the head,
- * numbers the entries consecutively, hashes each onto the previous one and
- * inserts them into clinical_audit.log as the log's owner, then writes the
- * new head.  The lock is released with the transaction's other locks at the
- * end of its commit, so it is held from pre-commit to the end of the commit
- * only: audited transactions run concurrently and serialise only their
- * linking and commit.  The chain order is commit order.  An aborted
- * transaction never reaches pre-commit and leaves nothing: no entry, no hole.
+ * At XACT_EVENT_PRE_COMMIT the entries left are written: as the log's owner,
+ * each gets its id from clinical_audit.log_id_seq and its entry hash, and
+ * goes into clinical_audit.log, without any lock.  Then they are linked onto
+ * the chain if the chain lock is free, or queued for the next linker
+ * (audit_link.c).  An aborted transaction never reaches pre-commit and
+ * leaves nothing: no entry, no queue row, no batch.
  */
 #include "pg_clinical.h"
 
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "access/tableam.h"
 #include "executor/executor.h"
@@ -68,7 +68,6 @@ static bool cl_audit_log_statement = false;
 typedef struct AuditEntry
 {
 	SubTransactionId subid;		/* the subtransaction that made it */
-	uint8		digest[AUDIT_HASH_LEN]; /* of the entry's content (at pre-commit) */
 	Datum		values[AL_NATTS];
 	bool		nulls[AL_NATTS];
 } AuditEntry;
@@ -79,7 +78,7 @@ typedef struct AuditXactState
 	int			nentries;
 	int			maxentries;
 	bool		linked;			/* the pre-commit callback has run */
-	Oid			chain_lock;		/* chain_head, when we hold the chain lock */
+	Oid			chain_lock;		/* clinical_audit.chain, when we hold the chain lock */
 	/* strings shared by consecutive entries (in TopTransactionContext) */
 	Oid			nsp_oid;
 	Datum		nsp_name;
@@ -623,59 +622,77 @@ client_info(PGFunction fn, bool *isnull)
 	return d;
 }
 
+/* queues the entries for the next linker: one row of clinical_audit.pending */
+static void
+queue_entries(const AuditRelids *ids, int n, const int64 *entry_ids,
+			  const uint8 *hashes)
+{
+	Relation	rel = table_open(ids->pending, RowExclusiveLock);
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	Datum	   *d = palloc(n * sizeof(Datum));
+	bytea	   *hb = palloc(VARHDRSZ + (Size) n * AUDIT_HASH_LEN);
+	HeapTuple	tup;
+
+	if (RelationGetDescr(rel)->natts != 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinical_audit.pending has an unexpected shape")));
+	for (int i = 0; i < n; i++)
+		d[i] = Int64GetDatum(entry_ids[i]);
+	SET_VARSIZE(hb, VARHDRSZ + (Size) n * AUDIT_HASH_LEN);
+	memcpy(VARDATA(hb), hashes, (Size) n * AUDIT_HASH_LEN);
+	values[0] = FullTransactionIdGetDatum(GetTopFullTransactionId());
+	values[1] = PointerGetDatum(construct_array(d, n, INT8OID, sizeof(int64),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[2] = PointerGetDatum(hb);
+	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+	CatalogTupleInsert(rel, tup);	/* heap and primary key, no SQL */
+	heap_freetuple(tup);
+	table_close(rel, NoLock);
+}
+
 /*
- * Links the transaction's entries onto the chain and writes them.  Called
- * at pre-commit, when no more audited change can happen.
+ * Writes the transaction's entries and links them.  Called at pre-commit,
+ * when no more audited change can happen.
  *
  * The rows go into the log through the table AM and its indexes directly
  * (as logical replication's apply does), not through SQL: no user-defined
- * code runs, no plan is needed, and the time under the chain lock is a few
- * microseconds per entry.  The log has no INSERT triggers, and every column
- * the table declares NOT NULL is filled here.
+ * code runs and no plan is needed.  The log has no INSERT triggers, and
+ * every column the table declares NOT NULL is filled here.  No lock is
+ * waited for: the chain lock is only tried (audit_link.c).
  */
 static void
-link_entries(void)
+commit_entries(void)
 {
-	Oid			nsp;
-	Oid			logoid;
-	Oid			headoid;
+	AuditRelids ids;
 	Relation	logrel;
-	Relation	headrel;
 	Oid			save_userid;
 	int			save_sec;
-	ChainHead	head;
 	Datum		xact_start;
 	Datum		xid;
 	Datum		client_addr;
 	Datum		client_port;
 	bool		addr_null;
 	bool		port_null;
-	uint8		prev[AUDIT_HASH_LEN];
-	bytea	   *prevb;
-	bytea	   *hashb;
+	int64	   *entry_ids;
+	uint8	   *hashes;
 	EState	   *estate;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
 	CommandId	cid;
+	int			n = xs.nentries;
 
-	nsp = get_namespace_oid("clinical_audit", true);
-	logoid = OidIsValid(nsp) ? get_relname_relid("log", nsp) : InvalidOid;
-	headoid = OidIsValid(nsp) ? get_relname_relid("chain_head", nsp) : InvalidOid;
-	if (!OidIsValid(logoid) || !OidIsValid(headoid))
+	if (!cl_audit_relids(&ids))
 	{
 		/* the extension was dropped in this very transaction */
 		ereport(WARNING,
 				(errmsg("clinical_audit.log does not exist: %d audit entries of this transaction are not recorded",
-						xs.nentries)));
+						n)));
 		return;
 	}
 
-	/*
-	 * Everything that does not depend on the chain is done before the chain
-	 * lock is taken: the per-transaction columns, each entry's digest, and
-	 * opening the log and its indexes.
-	 */
-	logrel = table_open(logoid, RowExclusiveLock);
+	logrel = table_open(ids.log, RowExclusiveLock);
 	if (RelationGetDescr(logrel)->natts != AL_NATTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -695,10 +712,24 @@ link_entries(void)
 	xid = FullTransactionIdGetDatum(GetTopFullTransactionId());
 	client_addr = client_info(inet_client_addr, &addr_null);
 	client_port = client_info(inet_client_port, &port_null);
-	for (int n = 0; n < xs.nentries; n++)
-	{
-		AuditEntry *e = xs.entries[n];
 
+	entry_ids = palloc(n * sizeof(int64));
+	hashes = palloc((Size) n * AUDIT_HASH_LEN);
+	estate = CreateExecutorState();
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, logrel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(logrel), &TTSOpsVirtual);
+	cid = GetCurrentCommandId(true);
+
+	for (int i = 0; i < n; i++)
+	{
+		AuditEntry *e = xs.entries[i];
+		uint8	   *h = hashes + (Size) i * AUDIT_HASH_LEN;
+
+		entry_ids[i] = nextval_internal(ids.seq, false);
+		e->values[AL_ID] = Int64GetDatum(entry_ids[i]);
+		e->nulls[AL_ID] = false;
 		e->values[AL_XACT_START] = xact_start;
 		e->nulls[AL_XACT_START] = false;
 		e->values[AL_XID] = xid;
@@ -709,42 +740,8 @@ link_entries(void)
 		e->nulls[AL_CLIENT_PORT] = port_null;
 		e->values[AL_BACKEND_PID] = Int32GetDatum(MyProcPid);
 		e->nulls[AL_BACKEND_PID] = false;
-		cl_audit_entry_digest(e->values, e->nulls, e->digest);
-	}
-
-	prevb = palloc(VARHDRSZ + AUDIT_HASH_LEN);
-	SET_VARSIZE(prevb, VARHDRSZ + AUDIT_HASH_LEN);
-	hashb = palloc(VARHDRSZ + AUDIT_HASH_LEN);
-	SET_VARSIZE(hashb, VARHDRSZ + AUDIT_HASH_LEN);
-
-	estate = CreateExecutorState();
-	rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(rri, logrel, 1, NULL, 0);
-	ExecOpenIndices(rri, false);
-	slot = MakeSingleTupleTableSlot(RelationGetDescr(logrel), &TTSOpsVirtual);
-	cid = GetCurrentCommandId(true);
-
-	/*
-	 * The chain lock.  It is released as soon as the commit is visible
-	 * (XACT_EVENT_COMMIT), or with the other locks if the commit fails.
-	 */
-	headrel = table_open(headoid, ExclusiveLock);
-	xs.chain_lock = headoid;
-	cl_audit_read_head(headrel, &head);
-	memcpy(prev, head.last_hash, AUDIT_HASH_LEN);
-
-	for (int n = 0; n < xs.nentries; n++)
-	{
-		AuditEntry *e = xs.entries[n];
-
-		e->values[AL_ID] = Int64GetDatum(++head.last_id);
-		e->nulls[AL_ID] = false;
-		memcpy(VARDATA(prevb), prev, AUDIT_HASH_LEN);
-		cl_audit_link_hash(prev, head.last_id, e->digest, prev);
-		memcpy(VARDATA(hashb), prev, AUDIT_HASH_LEN);
-		e->values[AL_PREV_HASH] = PointerGetDatum(prevb);
-		e->nulls[AL_PREV_HASH] = false;
-		e->values[AL_HASH] = PointerGetDatum(hashb);
+		cl_audit_entry_hash(e->values, e->nulls, h);
+		e->values[AL_HASH] = PointerGetDatum(cl_audit_hash_bytea(h));
 		e->nulls[AL_HASH] = false;
 
 		ExecClearTuple(slot);
@@ -763,16 +760,27 @@ link_entries(void)
 	ExecDropSingleTupleTableSlot(slot);
 	ExecCloseIndices(rri);
 	FreeExecutorState(estate);
+
+	/*
+	 * Link now if the chain lock is free, else queue for the next linker.
+	 * The lock, once ours, is released as soon as the commit is visible
+	 * (XACT_EVENT_COMMIT), or with the other locks if the commit fails.
+	 */
+	if (ConditionalLockRelationOid(ids.chain, ExclusiveLock))
+	{
+		xs.chain_lock = ids.chain;
+		if (cl_audit_link_locked(&ids, n, entry_ids, hashes) < 0)
+			queue_entries(&ids, n, entry_ids, hashes);
+	}
+	else
+		queue_entries(&ids, n, entry_ids, hashes);
+
 	/* make the rows visible to the rest of the commit, if anything looks */
 	CommandCounterIncrement();
-
-	memcpy(head.last_hash, prev, AUDIT_HASH_LEN);
-	cl_audit_write_head(headrel, &head);
 
 	PopActiveSnapshot();
 	SetUserIdAndSecContext(save_userid, save_sec);
 	table_close(logrel, NoLock);
-	table_close(headrel, NoLock);
 }
 
 static void
@@ -784,7 +792,7 @@ audit_xact_callback(XactEvent event, void *arg)
 			if (xs.nentries > 0)
 			{
 				xs.linked = true;
-				link_entries();
+				commit_entries();
 			}
 			xs.linked = true;
 			break;

@@ -6,23 +6,29 @@
 -- Audited tables get two triggers whose function is written in C
 -- (clinical_audit.log_change): an AFTER INSERT/UPDATE/DELETE row trigger and
 -- an AFTER TRUNCATE statement trigger, both enabled ALWAYS.  The trigger
--- only buffers the change in the transaction's memory; at commit (a
--- pre-commit callback) the transaction's entries are numbered, hashed onto
--- the chain and written to clinical_audit.log under a lock that is held from
--- pre-commit to the end of the commit only.  Aborted transactions and
--- rolled-back savepoints leave nothing.  See README.md, section "Audit".
+-- only buffers the change in the transaction's memory.  At commit (a
+-- pre-commit callback) the transaction's entries get their ids and hashes
+-- and are written to clinical_audit.log without any lock; then they are
+-- linked onto the hash chain (clinical_audit.chain) in a batch, together
+-- with the entries of transactions that committed unlinked, if the chain
+-- lock is free; if it is not, they are queued in clinical_audit.pending and
+-- the next committer that gets the lock links them.  Nobody waits for the
+-- chain lock at commit.  Aborted transactions and rolled-back savepoints
+-- leave nothing.  See README.md, section "Audit".
 
 CREATE SCHEMA clinical_audit;
 COMMENT ON SCHEMA clinical_audit IS
-	'pg_clinical audit trail: the hash-chained log and its chain head';
+	'pg_clinical audit trail: the log, its hash chain and the archive anchor';
 -- the tables below are not readable by PUBLIC; the schema is usable so that
 -- table owners can attach the audit triggers (audit_enable runs as its caller)
 GRANT USAGE ON SCHEMA clinical_audit TO PUBLIC;
 
+CREATE SEQUENCE clinical_audit.log_id_seq;
+
 -- The log.  Column order is the order of the canonical serialisation that
--- the hash covers (README.md, "Audit: the hash chain"); do not reorder.
+-- the entry hash covers (README.md, "Audit: the hash chain"); do not reorder.
 CREATE TABLE clinical_audit.log (
-	id					bigint PRIMARY KEY,		-- position in the chain: 1, 2, 3 ... in commit order
+	id					bigint PRIMARY KEY,		-- from log_id_seq at commit: increasing along each row's history
 	recorded_at			timestamptz NOT NULL,	-- clock time of the change
 	xact_start			timestamptz NOT NULL,	-- start of the transaction
 	xid					xid8 NOT NULL,			-- top-level transaction id
@@ -43,35 +49,62 @@ CREATE TABLE clinical_audit.log (
 	client_port			integer,
 	backend_pid			integer NOT NULL,
 	statement			text,					-- GUC pg_clinical.audit_log_statement
+	hash				bytea NOT NULL			-- SHA-256 of the entry (id .. statement)
+);
+ALTER SEQUENCE clinical_audit.log_id_seq OWNED BY clinical_audit.log.id;
+COMMENT ON TABLE clinical_audit.log IS
+	'append-only audit log of changes to audited tables; its entries are linked by clinical_audit.chain';
+CREATE INDEX log_table_key_idx ON clinical_audit.log (table_oid, row_key);
+
+-- The hash chain: one row per batch of linked entries, batches numbered
+-- 1, 2, 3 ... without gaps.  hash = SHA-256(prev_hash || F(batch) ||
+-- F(first_position) || F(n_entries) || the entries' hashes in entry_ids
+-- order); prev_hash is the previous batch's hash (32 zero bytes before the
+-- first batch, or the archive anchor's hash).
+CREATE TABLE clinical_audit.chain (
+	batch				bigint PRIMARY KEY,
+	first_position		bigint NOT NULL,		-- chain position of its first entry (1-based)
+	n_entries			integer NOT NULL,
+	entry_ids			bigint[] NOT NULL,		-- clinical_audit.log ids, in chain order
+	linked_at			timestamptz NOT NULL,
 	prev_hash			bytea NOT NULL,
 	hash				bytea NOT NULL
 );
-COMMENT ON TABLE clinical_audit.log IS
-	'append-only audit log of changes to audited tables, one SHA-256 hash chain';
-CREATE INDEX log_table_key_idx ON clinical_audit.log (table_oid, row_key);
+COMMENT ON TABLE clinical_audit.chain IS
+	'the hash chain over clinical_audit.log: batches of entries, each hashed onto the previous batch';
 
--- The chain head: at most one row (none before the first entry).  Entries
--- with id <= anchor_id were archived (audit_archive); anchor_hash is the
--- hash of entry anchor_id, the prev_hash of the first entry kept.  The
--- commit callback finds the row through the primary key index (so the
--- updates stay HOT and the page is pruned) and locks the table itself
--- (ExclusiveLock) as the chain lock.
-CREATE TABLE clinical_audit.chain_head (
-	singleton			boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-	last_id				bigint NOT NULL,
-	last_hash			bytea NOT NULL,
-	anchor_id			bigint NOT NULL,
-	anchor_hash			bytea NOT NULL,
-	updated_at			timestamptz NOT NULL
+-- Entries of committed transactions that are not linked yet (the chain
+-- lock was busy when they committed): one row per transaction.
+-- Read through its primary key index, whose dead entries are skipped once
+-- killed, so the frequent inserts and deletes do not slow the readers down.
+CREATE TABLE clinical_audit.pending (
+	xid					xid8 PRIMARY KEY,
+	entry_ids			bigint[] NOT NULL,
+	hashes				bytea NOT NULL			-- the entries' hashes, 32 bytes each
 );
-COMMENT ON TABLE clinical_audit.chain_head IS
-	'the head of the audit hash chain (written by the commit callback only)';
+COMMENT ON TABLE clinical_audit.pending IS
+	'committed audit entries waiting to be linked onto the chain (by the next audited commit, audit_link() or audit_verify())';
 
-REVOKE ALL ON clinical_audit.log, clinical_audit.chain_head FROM PUBLIC;
+-- The archive anchor: at most one row, written by audit_archive only.
+CREATE TABLE clinical_audit.anchor (
+	singleton			boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+	through_batch		bigint NOT NULL,
+	entries				bigint NOT NULL,		-- chain positions archived
+	hash				bytea NOT NULL,			-- hash of batch through_batch
+	archived_at			timestamptz NOT NULL
+);
+COMMENT ON TABLE clinical_audit.anchor IS
+	'where the chain starts after archiving (audit_archive): the last archived batch and its hash';
 
--- keep the log and the head in pg_dump output
+REVOKE ALL ON clinical_audit.log, clinical_audit.chain, clinical_audit.pending,
+	clinical_audit.anchor, clinical_audit.log_id_seq FROM PUBLIC;
+
+-- keep the trail in pg_dump output
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.log', '');
-SELECT pg_catalog.pg_extension_config_dump('clinical_audit.chain_head', '');
+SELECT pg_catalog.pg_extension_config_dump('clinical_audit.log_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('clinical_audit.chain', '');
+SELECT pg_catalog.pg_extension_config_dump('clinical_audit.pending', '');
+SELECT pg_catalog.pg_extension_config_dump('clinical_audit.anchor', '');
 
 -- The C trigger function of audited tables.  Arguments (set by audit_enable):
 -- 'full' or 'changed' (UPDATE entries carry whole rows or only the changed
@@ -85,21 +118,33 @@ COMMENT ON FUNCTION clinical_audit.log_change() IS
 CREATE FUNCTION clinical_audit.protect_log() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'cl_audit_protect_log' LANGUAGE C;
 COMMENT ON FUNCTION clinical_audit.protect_log() IS
-	'rejects UPDATE, DELETE and TRUNCATE of the audit log (archiving excepted)';
+	'rejects UPDATE, DELETE and TRUNCATE of the audit trail''s tables (archiving excepted)';
 
 CREATE TRIGGER log_append_only BEFORE UPDATE OR DELETE ON clinical_audit.log
 	FOR EACH ROW EXECUTE FUNCTION clinical_audit.protect_log();
 CREATE TRIGGER log_no_truncate BEFORE TRUNCATE ON clinical_audit.log
 	FOR EACH STATEMENT EXECUTE FUNCTION clinical_audit.protect_log();
-CREATE TRIGGER head_protected BEFORE UPDATE OR DELETE ON clinical_audit.chain_head
+CREATE TRIGGER chain_append_only BEFORE UPDATE OR DELETE ON clinical_audit.chain
 	FOR EACH ROW EXECUTE FUNCTION clinical_audit.protect_log();
-CREATE TRIGGER head_no_truncate BEFORE TRUNCATE ON clinical_audit.chain_head
+CREATE TRIGGER chain_no_truncate BEFORE TRUNCATE ON clinical_audit.chain
+	FOR EACH STATEMENT EXECUTE FUNCTION clinical_audit.protect_log();
+CREATE TRIGGER pending_protected BEFORE UPDATE OR DELETE ON clinical_audit.pending
+	FOR EACH ROW EXECUTE FUNCTION clinical_audit.protect_log();
+CREATE TRIGGER pending_no_truncate BEFORE TRUNCATE ON clinical_audit.pending
+	FOR EACH STATEMENT EXECUTE FUNCTION clinical_audit.protect_log();
+CREATE TRIGGER anchor_protected BEFORE UPDATE OR DELETE ON clinical_audit.anchor
+	FOR EACH ROW EXECUTE FUNCTION clinical_audit.protect_log();
+CREATE TRIGGER anchor_no_truncate BEFORE TRUNCATE ON clinical_audit.anchor
 	FOR EACH STATEMENT EXECUTE FUNCTION clinical_audit.protect_log();
 -- they fire under session_replication_role = replica too
 ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_append_only;
 ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_no_truncate;
-ALTER TABLE clinical_audit.chain_head ENABLE ALWAYS TRIGGER head_protected;
-ALTER TABLE clinical_audit.chain_head ENABLE ALWAYS TRIGGER head_no_truncate;
+ALTER TABLE clinical_audit.chain ENABLE ALWAYS TRIGGER chain_append_only;
+ALTER TABLE clinical_audit.chain ENABLE ALWAYS TRIGGER chain_no_truncate;
+ALTER TABLE clinical_audit.pending ENABLE ALWAYS TRIGGER pending_protected;
+ALTER TABLE clinical_audit.pending ENABLE ALWAYS TRIGGER pending_no_truncate;
+ALTER TABLE clinical_audit.anchor ENABLE ALWAYS TRIGGER anchor_protected;
+ALTER TABLE clinical_audit.anchor ENABLE ALWAYS TRIGGER anchor_no_truncate;
 
 -- the arguments of a trigger (pg_trigger.tgargs: NUL-terminated strings)
 CREATE FUNCTION clinical_audit.trigger_args(args bytea) RETURNS text[]
@@ -263,28 +308,29 @@ CREATE FUNCTION audit_verify(OUT ok boolean, OUT entries_checked bigint,
 COMMENT ON FUNCTION audit_verify() IS
 	'walk the audit hash chain: ok, entries checked, the first broken entry and why';
 
-CREATE FUNCTION audit_checkpoint(OUT last_id bigint, OUT hash text,
-								 OUT anchor_id bigint, OUT taken_at timestamptz)
-	RETURNS record
-	LANGUAGE sql STABLE SECURITY DEFINER
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT coalesce(h.last_id, 0),
-		   encode(coalesce(h.last_hash, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea), 'hex'),
-		   coalesce(h.anchor_id, 0),
-		   statement_timestamp()
-	FROM (SELECT 1) one LEFT JOIN clinical_audit.chain_head h ON true
-$$;
-COMMENT ON FUNCTION audit_checkpoint() IS
-	'the current head of the audit chain (entries linked so far and the last hash), to anchor outside the database';
+CREATE FUNCTION audit_link() RETURNS bigint
+	AS 'MODULE_PATHNAME', 'cl_audit_link'
+	LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION audit_link() FROM PUBLIC;
+COMMENT ON FUNCTION audit_link() IS
+	'link the committed entries still pending onto the hash chain now (waits for the chain lock); returns how many';
 
-CREATE FUNCTION audit_archive(through_id bigint) RETURNS bigint
+CREATE FUNCTION audit_checkpoint(OUT entries bigint, OUT batch bigint, OUT hash text,
+								 OUT taken_at timestamptz)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'cl_audit_checkpoint'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION audit_checkpoint() IS
+	'links pending entries, then returns the head of the audit chain (entries linked, last batch, its hash) to anchor outside the database';
+
+CREATE FUNCTION audit_archive(through_batch bigint) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'cl_audit_archive'
 	LANGUAGE C VOLATILE STRICT
 	SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION audit_archive(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION audit_archive(bigint) IS
-	'superuser only: delete log entries up to an id (export them first); the chain stays verifiable from the anchor';
+	'superuser only: delete the chain batches up to one and their log entries (export them first); the rest stays verifiable from the anchor';
 
 -- ---------------------------------------------------------------------------
 -- reading the log

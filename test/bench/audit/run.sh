@@ -9,7 +9,8 @@
 # CLIENTS (default 4) clients for BENCH_SECONDS (default 10) per run, ROUNDS
 # (default 5) rounds, each round alternating the four modes:
 #   none     no trigger
-#   audit    audit_enable(): the C trigger and the hash chain linked at commit
+#   audit    audit_enable(): the C trigger, entries written at commit and
+#            linked onto the hash chain in batches (no waiting)
 #   plpgsql  a supa_audit-like PL/pgSQL trigger (row as jsonb into a log table)
 #   chained  the same PL/pgSQL trigger with a naive hash chain under
 #            pg_advisory_xact_lock (held until commit)
