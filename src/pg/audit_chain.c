@@ -378,8 +378,8 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	while (vs->reason == NULL &&
 		   (tup = systable_getnext_ordered(cscan, ForwardScanDirection)) != NULL)
 	{
-		Datum		v[7];
-		bool		nl[7];
+		Datum		v[8];
+		bool		nl[8];
 		int64		batch;
 		int64		first_pos;
 		int32		n;

@@ -41,6 +41,7 @@
 #include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -49,7 +50,7 @@
 #include "audit_pg.h"
 
 /* columns of clinical_audit.chain, pending and anchor (1-based attnums - 1) */
-#define CHAIN_NATTS 7
+#define CHAIN_NATTS 8
 #define CH_BATCH 0
 #define CH_FIRST_POSITION 1
 #define CH_N_ENTRIES 2
@@ -57,16 +58,52 @@
 #define CH_LINKED_AT 4
 #define CH_PREV_HASH 5
 #define CH_HASH 6
+#define CH_QUEUE_MARK 7
+
+/*
+ * A linker that sees pending_seq unchanged since the last batch skips
+ * reading the queue, except every QUEUE_SWEEP_EVERY batches: a queue row
+ * whose writer bumped pending_seq before the last linker looked but
+ * committed after it is then linked at the latest that many batches later
+ * (or by audit_link(), audit_checkpoint(), audit_verify(), which always
+ * read the queue).
+ */
+#define QUEUE_SWEEP_EVERY 64
 
 #define PENDING_NATTS 3
 #define ANCHOR_NATTS 5
 
+/*
+ * The relation ids of the trail, looked up once per backend and forgotten
+ * on any relcache invalidation of one of them (or of everything), e.g. when
+ * the extension is dropped.
+ */
+static AuditRelids relids_cache;
+static bool relids_valid = false;
+static bool relids_callback_registered = false;
+
+static void
+relids_invalidate(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) ||
+		relid == relids_cache.log || relid == relids_cache.chain ||
+		relid == relids_cache.pending || relid == relids_cache.anchor ||
+		relid == relids_cache.seq || relid == relids_cache.pending_seq)
+		relids_valid = false;
+}
+
 bool
 cl_audit_relids(AuditRelids *ids)
 {
-	Oid			nsp = get_namespace_oid("clinical_audit", true);
+	Oid			nsp;
 
+	if (relids_valid)
+	{
+		*ids = relids_cache;
+		return true;
+	}
 	memset(ids, 0, sizeof(*ids));
+	nsp = get_namespace_oid("clinical_audit", true);
 	if (!OidIsValid(nsp))
 		return false;
 	ids->log = get_relname_relid("log", nsp);
@@ -74,9 +111,19 @@ cl_audit_relids(AuditRelids *ids)
 	ids->pending = get_relname_relid("pending", nsp);
 	ids->anchor = get_relname_relid("anchor", nsp);
 	ids->seq = get_relname_relid("log_id_seq", nsp);
-	return OidIsValid(ids->log) && OidIsValid(ids->chain) &&
-		OidIsValid(ids->pending) && OidIsValid(ids->anchor) &&
-		OidIsValid(ids->seq);
+	ids->pending_seq = get_relname_relid("pending_seq", nsp);
+	if (!OidIsValid(ids->log) || !OidIsValid(ids->chain) ||
+		!OidIsValid(ids->pending) || !OidIsValid(ids->anchor) ||
+		!OidIsValid(ids->seq) || !OidIsValid(ids->pending_seq))
+		return false;
+	if (!relids_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(relids_invalidate, (Datum) 0);
+		relids_callback_registered = true;
+	}
+	relids_cache = *ids;
+	relids_valid = true;
+	return true;
 }
 
 bool
@@ -196,6 +243,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 			tail->next_batch = DatumGetInt64(v[CH_BATCH]) + 1;
 			tail->next_position = DatumGetInt64(v[CH_FIRST_POSITION]) +
 				DatumGetInt32(v[CH_N_ENTRIES]);
+			tail->queue_mark = n[CH_QUEUE_MARK] ? 0 : DatumGetInt64(v[CH_QUEUE_MARK]);
 		}
 	}
 	systable_endscan_ordered(scan);
@@ -323,6 +371,20 @@ malformed:
 	return rows;
 }
 
+/* pending_seq's last value (0 before the first queue row) */
+static int64
+queue_mark_now(const AuditRelids *ids)
+{
+	LOCAL_FCINFO(fcinfo, 1);
+	Datum		d;
+
+	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = ObjectIdGetDatum(ids->pending_seq);
+	fcinfo->args[0].isnull = false;
+	d = pg_sequence_last_value(fcinfo);
+	return fcinfo->isnull ? 0 : DatumGetInt64(d);
+}
+
 int64
 cl_audit_link_locked(const AuditRelids *ids, int n_own,
 					 const int64 *own_ids, const uint8 *own_hashes)
@@ -339,7 +401,8 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 	int64		k = 0;
 	uint8		hash[AUDIT_HASH_LEN];
 	Datum		values[CHAIN_NATTS];
-	bool		nulls[CHAIN_NATTS] = {false, false, false, false, false, false, false};
+	bool		nulls[CHAIN_NATTS] = {false, false, false, false, false, false, false, false};
+	int64		mark;
 	Datum	   *id_datums;
 	HeapTuple	tup;
 
@@ -352,9 +415,18 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 		return -1;
 	}
 
+	/* read before the queue, so that nothing queued later is taken as seen */
+	mark = queue_mark_now(ids);
 	pendrel = table_open(ids->pending, RowExclusiveLock);
 	check_shape(pendrel, PENDING_NATTS);
-	rows = read_pending(pendrel, &nrows);
+	if (n_own > 0 && mark == tail.queue_mark &&
+		tail.next_batch % QUEUE_SWEEP_EVERY != 0)
+	{
+		rows = NULL;			/* nothing was queued since the last look */
+		nrows = 0;
+	}
+	else
+		rows = read_pending(pendrel, &nrows);
 	for (int r = 0; r < nrows; r++)
 		total += rows[r].n;
 	if (total == 0)
@@ -397,6 +469,7 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 	values[CH_LINKED_AT] = TimestampTzGetDatum(GetCurrentTimestamp());
 	values[CH_PREV_HASH] = PointerGetDatum(cl_audit_hash_bytea(tail.hash));
 	values[CH_HASH] = PointerGetDatum(cl_audit_hash_bytea(hash));
+	values[CH_QUEUE_MARK] = Int64GetDatum(mark);
 
 	chainrel = table_open(ids->chain, RowExclusiveLock);
 	check_shape(chainrel, CHAIN_NATTS);

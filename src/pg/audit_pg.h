@@ -85,7 +85,8 @@ typedef struct AuditRelids
 	Oid			chain;
 	Oid			pending;
 	Oid			anchor;
-	Oid			seq;
+	Oid			seq;			/* log_id_seq */
+	Oid			pending_seq;
 } AuditRelids;
 
 bool		cl_audit_relids(AuditRelids *ids);
@@ -96,6 +97,7 @@ typedef struct ChainTail
 	int64		next_batch;
 	int64		next_position;
 	uint8		hash[AUDIT_HASH_LEN];
+	int64		queue_mark;		/* pending_seq seen by the last batch (0: none) */
 	/* the anchor (archive), when there is one */
 	bool		anchored;
 	int64		anchor_batch;

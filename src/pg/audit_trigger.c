@@ -640,6 +640,8 @@ queue_entries(const AuditRelids *ids, int n, const int64 *entry_ids,
 				 errmsg("clinical_audit.pending has an unexpected shape")));
 	for (int i = 0; i < n; i++)
 		d[i] = Int64GetDatum(entry_ids[i]);
+	/* tell the linkers that something was queued (audit_link.c) */
+	(void) nextval_internal(ids->pending_seq, false);
 	SET_VARSIZE(hb, VARHDRSZ + (Size) n * AUDIT_HASH_LEN);
 	memcpy(VARDATA(hb), hashes, (Size) n * AUDIT_HASH_LEN);
 	values[0] = FullTransactionIdGetDatum(GetTopFullTransactionId());

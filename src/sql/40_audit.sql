@@ -24,6 +24,10 @@ COMMENT ON SCHEMA clinical_audit IS
 GRANT USAGE ON SCHEMA clinical_audit TO PUBLIC;
 
 CREATE SEQUENCE clinical_audit.log_id_seq;
+-- bumped by every transaction that queues entries in clinical_audit.pending,
+-- so that a linker can tell cheaply whether anything was queued since the
+-- last batch that looked (clinical_audit.chain.queue_mark)
+CREATE SEQUENCE clinical_audit.pending_seq;
 
 -- The log.  Column order is the order of the canonical serialisation that
 -- the entry hash covers (README.md, "Audit: the hash chain"); do not reorder.
@@ -68,7 +72,8 @@ CREATE TABLE clinical_audit.chain (
 	entry_ids			bigint[] NOT NULL,		-- clinical_audit.log ids, in chain order
 	linked_at			timestamptz NOT NULL,
 	prev_hash			bytea NOT NULL,
-	hash				bytea NOT NULL
+	hash				bytea NOT NULL,
+	queue_mark			bigint					-- pending_seq as this batch's linker saw it (not hashed)
 );
 COMMENT ON TABLE clinical_audit.chain IS
 	'the hash chain over clinical_audit.log: batches of entries, each hashed onto the previous batch';
@@ -97,11 +102,12 @@ COMMENT ON TABLE clinical_audit.anchor IS
 	'where the chain starts after archiving (audit_archive): the last archived batch and its hash';
 
 REVOKE ALL ON clinical_audit.log, clinical_audit.chain, clinical_audit.pending,
-	clinical_audit.anchor, clinical_audit.log_id_seq FROM PUBLIC;
+	clinical_audit.anchor, clinical_audit.log_id_seq, clinical_audit.pending_seq FROM PUBLIC;
 
 -- keep the trail in pg_dump output
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.log', '');
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.log_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('clinical_audit.pending_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.chain', '');
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.pending', '');
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.anchor', '');
