@@ -352,7 +352,7 @@ broken(VerifyState *vs, int64 id, const char *fmt,...)
  */
 static void
 verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
-			   idset_hash *seen, VerifyState *vs)
+			   bool locked, idset_hash *seen, VerifyState *vs)
 {
 	Relation	chainrel = table_open(ids->chain, AccessShareLock);
 	Relation	chainidx = index_open(RelationGetPrimaryKeyIndex(chainrel), AccessShareLock);
@@ -495,7 +495,8 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		expect_pos += n;
 	}
 
-	if (vs->reason == NULL &&
+	/* under the chain lock, the walk must end where the linker saw the end */
+	if (vs->reason == NULL && locked &&
 		(expect_batch != tail->next_batch || memcmp(prev, tail->hash, AUDIT_HASH_LEN) != 0))
 		broken(vs, 0, "the chain changed while it was verified");
 
@@ -591,6 +592,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	VerifyState vs = {0, 0, NULL};
 	Snapshot	snap;
 	idset_hash *seen;
+	bool		locked;
 
 	if (get_call_result_type(fcinfo, NULL, &rettd) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
@@ -600,18 +602,26 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("the tables of the audit trail (schema clinical_audit) are missing")));
 
-	/* link what is pending; a damaged end of chain is reported, not raised */
-	if (cl_audit_read_tail(&ids, &tail, &problem))
-		(void) cl_audit_link_all(&ids);
-	else
-		LockRelationOid(ids.chain, ExclusiveLock);
+	/*
+	 * Link what is pending, keeping the chain lock; a damaged end of chain
+	 * is reported, not raised.  On a standby or in a read-only transaction
+	 * nothing can be linked: what is queued is checked as queued.
+	 */
+	locked = cl_audit_can_link();
+	if (locked)
+	{
+		if (cl_audit_read_tail(&ids, &tail, &problem))
+			(void) cl_audit_link_all(&ids);
+		else
+			LockRelationOid(ids.chain, ExclusiveLock);
+	}
 
 	snap = RegisterSnapshot(GetLatestSnapshot());
 	seen = idset_create(CurrentMemoryContext, 1024, NULL);
 	if (!cl_audit_read_tail(&ids, &tail, &problem))
 		broken(&vs, 0, "%s", problem);
 	else
-		verify_batches(&ids, &tail, snap, seen, &vs);
+		verify_batches(&ids, &tail, snap, locked, seen, &vs);
 	if (vs.reason == NULL)
 		verify_all_linked(&ids, snap, seen, &vs);
 	UnregisterSnapshot(snap);

@@ -33,6 +33,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
@@ -486,6 +487,12 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 	return total;
 }
 
+bool
+cl_audit_can_link(void)
+{
+	return !RecoveryInProgress() && !XactReadOnly;
+}
+
 int64
 cl_audit_link_all(const AuditRelids *ids)
 {
@@ -557,7 +564,9 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 		elog(ERROR, "return type must be a row type");
 	rettd = BlessTupleDesc(rettd);
 	require_relids(&ids);
-	(void) cl_audit_link_all(&ids);
+	/* on a standby or read-only: the end of what is linked so far */
+	if (cl_audit_can_link())
+		(void) cl_audit_link_all(&ids);
 	if (!cl_audit_read_tail(&ids, &tail, &problem))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),

@@ -123,6 +123,9 @@ int64		cl_audit_link_locked(const AuditRelids *ids, int n_own,
 /* audit_link(), audit_checkpoint(), audit_verify(): link everything pending now */
 int64		cl_audit_link_all(const AuditRelids *ids);
 
+/* false on a standby or in a read-only transaction */
+bool		cl_audit_can_link(void);
+
 /* a bytea holding a SHA-256; false if the datum is not one */
 bool		cl_audit_get_hash(Datum d, bool isnull, uint8 *out);
 bytea	   *cl_audit_hash_bytea(const uint8 *h);
