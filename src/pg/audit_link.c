@@ -71,6 +71,13 @@
  */
 #define QUEUE_SWEEP_EVERY 64
 
+/*
+ * A batch takes queued transactions up to this many entries (a single
+ * transaction's entries always go in whole); the rest wait for the next
+ * batch.  It bounds the memory and the time a commit spends linking.
+ */
+#define BATCH_MAX_QUEUED_ENTRIES 1000000
+
 #define PENDING_NATTS 3
 #define ANCHOR_NATTS 5
 
@@ -320,6 +327,7 @@ read_pending(Relation pendrel, int *count)
 	PendingRow *rows = NULL;
 	int			n = 0,
 				max = 0;
+	int64		entries = 0;
 
 	if (!OidIsValid(RelationGetPrimaryKeyIndex(pendrel)))
 		ereport(ERROR,
@@ -327,7 +335,8 @@ read_pending(Relation pendrel, int *count)
 				 errmsg("clinical_audit.pending has no primary key")));
 	scan = systable_beginscan(pendrel, RelationGetPrimaryKeyIndex(pendrel), true,
 							  SnapshotSelf, 0, NULL);
-	while ((tup = systable_getnext(scan)) != NULL)
+	while (entries < BATCH_MAX_QUEUED_ENTRIES &&
+		   (tup = systable_getnext(scan)) != NULL)
 	{
 		Datum		v[PENDING_NATTS];
 		bool		nl[PENDING_NATTS];
@@ -355,6 +364,7 @@ read_pending(Relation pendrel, int *count)
 		rows[n].ids = palloc(nids * sizeof(int64));
 		memcpy(rows[n].ids, cl_audit_int8_array_data(arr), nids * sizeof(int64));
 		rows[n].first_id = rows[n].ids[0];
+		entries += nids;
 		rows[n].hashes = palloc((Size) nids * AUDIT_HASH_LEN);
 		memcpy(rows[n].hashes, VARDATA_ANY(hb), (Size) nids * AUDIT_HASH_LEN);
 		n++;
@@ -507,15 +517,24 @@ cl_audit_link_all(const AuditRelids *ids)
 	SetUserIdAndSecContext(rel->rd_rel->relowner,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
-	linked = cl_audit_link_locked(ids, 0, NULL, NULL);
+	/* a long queue goes in several batches */
+	linked = 0;
+	for (;;)
+	{
+		int64		n = cl_audit_link_locked(ids, 0, NULL, NULL);
+
+		if (n < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the audit chain cannot be extended"),
+					 errhint("Run audit_verify() to find what was altered.")));
+		CommandCounterIncrement();
+		linked += n;
+		if (n < BATCH_MAX_QUEUED_ENTRIES)
+			break;
+	}
 	SetUserIdAndSecContext(save_userid, save_sec);
 	table_close(rel, NoLock);
-	if (linked < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the audit chain cannot be extended"),
-				 errhint("Run audit_verify() to find what was altered.")));
-	CommandCounterIncrement();
 	return linked;
 }
 

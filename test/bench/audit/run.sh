@@ -14,7 +14,9 @@
 #   plpgsql  a supa_audit-like PL/pgSQL trigger (row as jsonb into a log table)
 #   chained  the same PL/pgSQL trigger with a naive hash chain under
 #            pg_advisory_xact_lock (held until commit)
-# It reports the median tps of each mode and the ratios, then runs pgbench
+# It reports the median tps of each mode and the ratios, and the server's CPU
+# time per transaction (all its processes, read from /proc: steadier than
+# tps on a shared machine, since other load changes it less), then runs pgbench
 # with 8 clients for LONG_SECONDS (default 30) on the audited table and
 # checks that audit_verify() is clean.  The table goes to
 # test/bench/results/audit.md (RESULTS to change).
@@ -57,6 +59,23 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 
 REPORT=$(mktemp)
 
+# CPU ticks used so far by the server of PGHOST/PGPORT: the postmaster, its
+# live children, and the children that have exited (backends, autovacuum
+# workers).  Empty when its postmaster.pid cannot be read.
+server_cpu_ticks() {
+	local datadir pm
+	datadir=$(psql_q -At -d postgres -c "SHOW data_directory" 2>/dev/null) || return 0
+	pm=$(head -1 "$datadir/postmaster.pid" 2>/dev/null) || return 0
+	[ -n "$pm" ] && [ -r "/proc/$pm/stat" ] || return 0
+	{
+		awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+		for c in $(ps --ppid "$pm" -o pid= 2>/dev/null); do
+			awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+		done
+	} | awk '{s += $1} END {print s}'
+}
+TICK=$(getconf CLK_TCK)
+
 # one full measurement on the server in PGHOST/PGPORT; $1 names the settings
 measure() {
 	local label=$1 round mode tps line
@@ -65,17 +84,25 @@ measure() {
 	local settings
 	settings=$(psql_q -At -d "$DB" -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers')")
 	say "[$label] $settings; $CLIENTS clients, ${SECONDS_PER_RUN}s per run, $ROUNDS rounds"
-	declare -A all
-	for mode in $MODES; do all[$mode]=""; done
+	declare -A all cpu
+	for mode in $MODES; do all[$mode]=""; cpu[$mode]=""; done
 	for round in $(seq 1 "$ROUNDS"); do
 		for mode in $MODES; do
 			psql_q -d "$DB" -c "SELECT bench_audit.set_mode('$mode')" -c "CHECKPOINT" >/dev/null 2>&1
-			line=$("$PGBENCH" -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" -f "$HERE/txn.sql" "$DB" 2>&1 |
-				grep -E '^tps = ' | head -1)
+			local t0 t1 out ntx us=""
+			t0=$(server_cpu_ticks)
+			out=$("$PGBENCH" -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" -f "$HERE/txn.sql" "$DB" 2>&1)
+			t1=$(server_cpu_ticks)
+			line=$(echo "$out" | grep -E '^tps = ' | head -1)
 			tps=$(echo "$line" | sed -E 's/^tps = ([0-9.]+).*/\1/')
 			[ -n "$tps" ] || die "pgbench failed in mode $mode"
 			all[$mode]="${all[$mode]} $tps"
-			printf '   round %d %-8s %10.1f tps\n' "$round" "$mode" "$tps"
+			ntx=$(echo "$out" | sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p')
+			if [ -n "$t0" ] && [ -n "$t1" ] && [ -n "$ntx" ] && [ "$ntx" -gt 0 ]; then
+				us=$(echo "($t1 - $t0) * 1000000 / $TICK / $ntx" | bc -l)
+				cpu[$mode]="${cpu[$mode]} $us"
+			fi
+			printf '   round %d %-8s %10.1f tps %8.0f us CPU/txn\n' "$round" "$mode" "$tps" "${us:-0}"
 		done
 	done
 	local m_none m_audit m_plpgsql m_chained
@@ -113,6 +140,21 @@ measure() {
 		echo "Targets: audit ≥ 0.8× no trigger (measured $(printf '%.2f' "$(echo "$m_audit / $m_none" | bc -l)")×);" \
 			"audit ≥ 3× the naive chain (measured $(printf '%.2f' "$(echo "$m_audit / $m_chained" | bc -l)")×)."
 		echo
+		if [ -n "${cpu[none]}" ] && [ -n "${cpu[audit]}" ]; then
+			local c_none
+			c_none=$(echo "${cpu[none]}" | tr ' ' '\n' | grep . | median)
+			echo "Server CPU per transaction (all its processes; median of $ROUNDS):"
+			echo
+			echo "| mode | µs CPU / transaction | runs | throughput this CPU allows, vs. no trigger |"
+			echo "|---|---:|---|---:|"
+			for mode in $MODES; do
+				local c
+				c=$(echo "${cpu[$mode]}" | tr ' ' '\n' | grep . | median)
+				printf '| %s | %.0f | %s | %.2f× |\n' "$mode" "$c" \
+					"$(echo "${cpu[$mode]}" | xargs printf '%.0f ' | sed 's/ $//')" "$(echo "$c_none / $c" | bc -l)"
+			done
+			echo
+		fi
 		echo "pgbench, 8 clients, ${LONG_SECONDS} s, audited: $(printf '%.0f' "$long_tps") tps;" \
 			"log entries: $entries; \`audit_verify()\`: $verify."
 		echo
