@@ -187,10 +187,10 @@ CREATE OPERATOR CLASS patient_identity_ops
 
 -- ---- training and clustering ----------------------------------------------------
 
-CREATE FUNCTION match_train(query text) RETURNS jsonb
+CREATE FUNCTION match_train(query text, sample_pairs integer DEFAULT 2000000) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'match_train' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-COMMENT ON FUNCTION match_train(text) IS
-	'estimates m, u and the prior from the identities the query returns (EM, no labels) and the name frequencies; stores them in match_model and match_name_frequency';
+COMMENT ON FUNCTION match_train(text, integer) IS
+	'estimates m, u and the prior from the identities the query returns (EM over a sample of at most sample_pairs candidate pairs, no labels) and the name frequencies; stores them in match_model and match_name_frequency';
 CREATE FUNCTION match_clusters(query text, threshold float8)
 	RETURNS TABLE (id text, cluster_id text)
 	AS 'MODULE_PATHNAME', 'match_clusters' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
