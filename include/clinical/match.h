@@ -302,6 +302,17 @@ bool		cl_identity_decode(const void *bytes, size_t len, int verify,
 bool		cl_identity_to_text(const cl_identity *id, bool with_keys, cl_buf *out);
 
 /*
+ * A total order of identities for btree (ORDER BY, DISTINCT, UNIQUE):
+ * family, given (bytewise, so by code point), birth date (missing first),
+ * sex, postal code, city, address, phone, then the identifiers in their
+ * stored order (fewer first when one list is a prefix of the other).
+ * Returns <0, 0 or >0.  Every stored byte is a function of these fields,
+ * so two identities compare equal exactly when their serialised forms are
+ * equal.
+ */
+int			cl_identity_compare(const cl_identity *a, const cl_identity *b);
+
+/*
  * Parses the text form (as written by cl_identity_to_text, with or without
  * keys, which are ignored and recomputed) and appends the serialised
  * identity to out, so that text output read back gives the same bytes.
@@ -561,6 +572,7 @@ typedef struct cl_block_entry
 {
 	uint64_t	hash;
 	uint32_t	rec;
+	uint32_t	pos;			/* its place in rec_keys */
 } cl_block_entry;
 
 typedef struct cl_pair_index

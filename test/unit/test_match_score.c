@@ -699,3 +699,108 @@ TEST(match_compare_bounded)
 	for (int k = 0; k < 6; k++)
 		cl_buf_free(&b[k].buf);
 }
+
+TEST(match_pair_index_large)
+{
+	/*
+	 * 3000 records with 8 keys each drawn from 4000 values (enough entries
+	 * for the radix partition): the entries come out sorted, and the pairs
+	 * are exactly the pairs of records sharing a key of a block of at most
+	 * max_block records, each once.
+	 */
+	enum
+	{
+		NREC = 3000, NK = 8, NVAL = 4000
+	};
+	uint32_t   *off = malloc(sizeof(uint32_t) * (NREC + 1));
+	uint64_t   *keys = malloc(sizeof(uint64_t) * NREC * NK);
+	cl_block_entry *ent = malloc(sizeof(cl_block_entry) * NREC * NK);
+	int		   *vals = malloc(sizeof(int) * NREC * NK);
+	int		   *count = calloc(NVAL, sizeof(int));
+	cl_pair_index pi;
+	cl_pair_iter it;
+	uint32_t	i;
+	uint32_t	j;
+	long		got = 0;
+	long		want = 0;
+	bool		order_ok = true;
+
+	rng_state = 12345;
+	off[0] = 0;
+	for (int r = 0; r < NREC; r++)
+	{
+		int			n = 0;
+
+		for (int k = 0; k < NK; k++)
+		{
+			int			v = (int) (rnd() * NVAL);
+			bool		dup = false;
+
+			for (int x = 0; x < n; x++)
+				dup |= vals[r * NK + x] == v;
+			if (!dup)
+				vals[r * NK + n++] = v;
+		}
+		/* the hash of a value: any fixed, well-spread function */
+		for (int x = 0; x < n; x++)
+		{
+			char		s[16];
+
+			snprintf(s, sizeof(s), "v%d", vals[r * NK + x]);
+			keys[off[r] + x] = cl_block_key_hash64(s, strlen(s));
+			count[vals[r * NK + x]]++;
+		}
+		/* sorted per record, as cl_block_key_hashes leaves them */
+		for (int x = 1; x < n; x++)
+			for (int y = x; y > 0 && keys[off[r] + y - 1] > keys[off[r] + y]; y--)
+			{
+				uint64_t	t = keys[off[r] + y];
+
+				keys[off[r] + y] = keys[off[r] + y - 1];
+				keys[off[r] + y - 1] = t;
+			}
+		off[r + 1] = off[r] + (uint32_t) n;
+	}
+	memset(&pi, 0, sizeof(pi));
+	pi.n_records = NREC;
+	pi.rec_off = off;
+	pi.rec_keys = keys;
+	pi.entries = ent;
+	pi.max_block = 8;
+	cl_pair_index_prepare(&pi);
+	CHECK(pi.n_entries > 4 * 4096);
+	for (size_t k = 1; k < pi.n_entries; k++)
+		if (ent[k - 1].hash > ent[k].hash ||
+			(ent[k - 1].hash == ent[k].hash && ent[k - 1].rec >= ent[k].rec))
+			order_ok = false;
+	CHECK(order_ok);
+	/* brute force: pairs sharing a value used by 2..8 records */
+	for (int a = 0; a < NREC; a++)
+		for (int b = a + 1; b < NREC; b++)
+		{
+			bool		share = false;
+
+			for (uint32_t x = 0; x < off[a + 1] - off[a] && !share; x++)
+				for (uint32_t y = 0; y < off[b + 1] - off[b] && !share; y++)
+				{
+					int			v = vals[a * NK + x];
+
+					share = v == vals[b * NK + y] && count[v] <= 8;
+				}
+			want += share;
+		}
+	cl_pair_iter_init(&it);
+	while (cl_pair_next(&pi, &it, &i, &j))
+	{
+		got++;
+		if (!cl_pair_index_shares_key(&pi, i, j))
+			unit_fail(__FILE__, __LINE__, "pair %u %u shares no used key", i, j);
+	}
+	CHECK_INT(got, want);
+	CHECK(want > 1000);
+	free(off);
+	free(keys);
+	free(ent);
+	free(vals);
+	free(count);
+}

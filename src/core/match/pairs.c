@@ -76,23 +76,53 @@ cmp_entry(const void *a, const void *b)
 	return (x->rec > y->rec) - (x->rec < y->rec);
 }
 
-/* the position of hash h in record r's sorted key list, or NULL */
-static uint64_t *
-find_key(const cl_pair_index *pi, uint32_t r, uint64_t h)
+/*
+ * Sorts the entries by (hash, record): an in-place radix partition on the
+ * top bits of the hash (American flag sort; the hashes are uniform, so the
+ * buckets are even), then each bucket by qsort.  Several times faster than
+ * one qsort of tens of millions of entries, whose accesses miss the cache.
+ */
+#define RADIX_BITS 12
+#define RADIX_SIZE (1 << RADIX_BITS)
+
+static void
+sort_entries(cl_block_entry *e, size_t n)
 {
-	uint64_t   *lo = pi->rec_keys + pi->rec_off[r];
-	uint64_t   *hi = pi->rec_keys + pi->rec_off[r + 1];
+	size_t		start[RADIX_SIZE + 1];
+	size_t		next[RADIX_SIZE];
 
-	while (lo < hi)
+	if (n < 4 * RADIX_SIZE)
 	{
-		uint64_t   *mid = lo + (hi - lo) / 2;
-
-		if (KEY_HASH(*mid) < h)
-			lo = mid + 1;
-		else
-			hi = mid;
+		qsort(e, n, sizeof(cl_block_entry), cmp_entry);
+		return;
 	}
-	return lo < pi->rec_keys + pi->rec_off[r + 1] && KEY_HASH(*lo) == h ? lo : NULL;
+	memset(start, 0, sizeof(start));
+	for (size_t i = 0; i < n; i++)
+		start[(e[i].hash >> (64 - RADIX_BITS)) + 1]++;
+	for (size_t b = 0; b < RADIX_SIZE; b++)
+		start[b + 1] += start[b];
+	memcpy(next, start, sizeof(next));
+	for (size_t b = 0; b < RADIX_SIZE; b++)
+	{
+		while (next[b] < start[b + 1])
+		{
+			cl_block_entry v = e[next[b]];
+			size_t		d = (size_t) (v.hash >> (64 - RADIX_BITS));
+
+			while (d != b)
+			{
+				cl_block_entry t = e[next[d]];
+
+				e[next[d]++] = v;
+				v = t;
+				d = (size_t) (v.hash >> (64 - RADIX_BITS));
+			}
+			e[next[b]++] = v;
+		}
+	}
+	for (size_t b = 0; b < RADIX_SIZE; b++)
+		if (start[b + 1] - start[b] > 1)
+			qsort(e + start[b], start[b + 1] - start[b], sizeof(cl_block_entry), cmp_entry);
 }
 
 void
@@ -106,10 +136,11 @@ cl_pair_index_prepare(cl_pair_index *pi)
 			pi->rec_keys[k] = KEY_HASH(pi->rec_keys[k]);
 			pi->entries[n].hash = pi->rec_keys[k];
 			pi->entries[n].rec = (uint32_t) r;
+			pi->entries[n].pos = k;
 			n++;
 		}
 	pi->n_entries = n;
-	qsort(pi->entries, n, sizeof(cl_block_entry), cmp_entry);
+	sort_entries(pi->entries, n);
 	pi->used_keys = 0;
 	pi->skipped_keys = 0;
 	pi->raw_pairs = 0;
@@ -128,12 +159,7 @@ cl_pair_index_prepare(cl_pair_index *pi)
 				pi->used_keys++;
 				pi->raw_pairs += (uint64_t) (b - a) * (b - a - 1) / 2;
 				for (size_t x = a; x < b; x++)
-				{
-					uint64_t   *k = find_key(pi, pi->entries[x].rec, pi->entries[x].hash);
-
-					if (k)
-						*k |= KEY_USED;
-				}
+					pi->rec_keys[pi->entries[x].pos] |= KEY_USED;
 			}
 		}
 		a = b;
