@@ -804,3 +804,32 @@ TEST(match_pair_index_large)
 	free(vals);
 	free(count);
 }
+
+TEST(match_identity_compare)
+{
+	/* field by field: family, given, birth date, ...; equal exactly when
+	 * the serialised bytes are */
+	built		b[5];
+
+	mk(&b[0], "Adams", "Zoe", 1970, 1, 2, NULL, NULL);
+	mk(&b[1], "Smith", "Anna", 0, 0, 0, NULL, NULL);
+	mk(&b[2], "Smith", "John", 1969, 12, 31, NULL, NULL);
+	mk(&b[3], "Smith", "John", 1970, 1, 1, NULL, "4000");
+	mk(&b[4], "SMITH", "john", 1970, 1, 1, NULL, "4000");
+	for (int x = 0; x < 5; x++)
+		for (int y = 0; y < 5; y++)
+		{
+			int			c = cl_identity_compare(&b[x].id, &b[y].id);
+			bool		same = b[x].buf.len == b[y].buf.len &&
+				memcmp(b[x].buf.data, b[y].buf.data, b[x].buf.len) == 0;
+
+			CHECK((c == 0) == same);
+			CHECK((c < 0) == (cl_identity_compare(&b[y].id, &b[x].id) > 0));
+		}
+	CHECK(cl_identity_compare(&b[0].id, &b[1].id) < 0);
+	CHECK(cl_identity_compare(&b[1].id, &b[2].id) < 0);
+	CHECK(cl_identity_compare(&b[2].id, &b[3].id) < 0);
+	CHECK_INT(cl_identity_compare(&b[3].id, &b[4].id), 0);
+	for (int k = 0; k < 5; k++)
+		cl_buf_free(&b[k].buf);
+}
