@@ -138,6 +138,27 @@ RESET enable_indexscan;
 SELECT (SELECT count(*) FROM via_index) AS index_rows,
 	(SELECT count(*) FROM (SELECT * FROM via_index EXCEPT SELECT * FROM via_scan) x) AS only_index,
 	(SELECT count(*) FROM (SELECT * FROM via_scan EXCEPT SELECT * FROM via_index) x) AS only_scan;
+-- identifiers one substitution or one adjacent transposition apart are
+-- found through the index (it stores the deletions without their position
+-- and no transposition keys) exactly as by a sequential scan
+SET pg_clinical.match_threshold = 0;
+CREATE TEMP TABLE near_ssn (probe text, ssn text);
+INSERT INTO near_ssn VALUES ('exact', 'ssn|100015554'), ('substitution', 'ssn|100015555'),
+	('transposition', 'ssn|100051554'), ('two edits', 'ssn|000155541'), ('other', 'ssn|999999999');
+SET enable_seqscan = off;
+CREATE TEMP TABLE near_index AS SELECT n.probe, p.id FROM near_ssn n JOIN match_people p
+	ON p.identity % patient_identity(family => 'Nobody', identifiers => ARRAY[n.ssn]);
+RESET enable_seqscan;
+SET enable_bitmapscan = off;
+SET enable_indexscan = off;
+CREATE TEMP TABLE near_scan AS SELECT n.probe, p.id FROM near_ssn n JOIN match_people p
+	ON p.identity % patient_identity(family => 'Nobody', identifiers => ARRAY[n.ssn]);
+RESET enable_bitmapscan;
+RESET enable_indexscan;
+RESET pg_clinical.match_threshold;
+SELECT * FROM near_index ORDER BY probe, id;
+SELECT (SELECT count(*) FROM (SELECT * FROM near_index EXCEPT SELECT * FROM near_scan) x) AS only_index,
+	(SELECT count(*) FROM (SELECT * FROM near_scan EXCEPT SELECT * FROM near_index) x) AS only_scan;
 -- the function form with a threshold argument uses the same recheck
 SELECT count(*) AS pairs_at_half FROM match_people q JOIN match_people p
 	ON match(p.identity, q.identity, 0.5) AND p.id < q.id;
