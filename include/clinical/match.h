@@ -302,6 +302,17 @@ bool		cl_identity_decode(const void *bytes, size_t len, int verify,
 bool		cl_identity_to_text(const cl_identity *id, bool with_keys, cl_buf *out);
 
 /*
+ * A total order of identities for btree (ORDER BY, DISTINCT, UNIQUE):
+ * family, given (bytewise, so by code point), birth date (missing first),
+ * sex, postal code, city, address, phone, then the identifiers in their
+ * stored order (fewer first when one list is a prefix of the other).
+ * Returns <0, 0 or >0.  Every stored byte is a function of these fields,
+ * so two identities compare equal exactly when their serialised forms are
+ * equal.
+ */
+int			cl_identity_compare(const cl_identity *a, const cl_identity *b);
+
+/*
  * Parses the text form (as written by cl_identity_to_text, with or without
  * keys, which are ignored and recomputed) and appends the serialised
  * identity to out, so that text output read back gives the same bytes.
@@ -410,6 +421,32 @@ typedef struct cl_match_vector
 
 void		cl_match_compare(const cl_identity *a, const cl_identity *b, cl_match_vector *vec);
 
+/*
+ * Comparison with an early exit, for pairs that only matter above a score
+ * (match_clusters, the % operator).  cl_match_scorer_init precomputes the
+ * weight of every level and, per field, the largest weight a level other
+ * than exact can give and the largest weight exact can give after a
+ * term-frequency adjustment (a tf_min_u below u raises it).
+ * cl_match_compare_bounded first settles every field that costs almost
+ * nothing (missing and exact values, the birth date, sex, postal code,
+ * phone, identifiers), then the string comparisons (family, given, city,
+ * address) one by one; as soon as the weights known plus the largest
+ * weights still possible fall below min_score it returns false (vec is then
+ * incomplete).  Otherwise vec is the complete comparison vector, the same
+ * as cl_match_compare's, and the pair may still score below min_score.
+ */
+typedef struct cl_match_scorer
+{
+	double		w[CL_MF_COUNT][CL_MATCH_MAX_LEVELS];	/* log2(m / u); 0 when null */
+	double		w_exact_max[CL_MF_COUNT];	/* exact, tf adjustment included */
+	double		w_inexact_max[CL_MF_COUNT]; /* the best level but missing and exact */
+} cl_match_scorer;
+
+void		cl_match_scorer_init(cl_match_scorer *s, const cl_match_model *model);
+bool		cl_match_compare_bounded(const cl_match_scorer *s, const cl_identity *a,
+									 const cl_identity *b, double min_score,
+									 cl_match_vector *vec);
+
 /* Optional term frequencies of the compared values, per field (0: unknown).
  * Only family and given are used. */
 typedef struct cl_match_tf
@@ -462,7 +499,10 @@ double		cl_match_score_for_probability(const cl_match_model *model, double p);
  *        alternate) + ':' + first letter of the given name
  *   "g:" first given name Double Metaphone primary + ':' + first letter of
  *        the family name + ':' + birth year
- *   "b:" full birth date YYYYMMDD
+ *   "b:" full birth date YYYYMMDD + ':' + an initial: one key with the
+ *        first letter of the family name, one with that of the given name
+ *        (one key when they are equal) and one with 'c' + the first letter
+ *        of the city
  *   "p:" postal code + ':' + birth year
  *   "t:" phone digits (at least 7)
  *   "w:" the primary Double Metaphone codes of family and first given name,
@@ -470,22 +510,103 @@ double		cl_match_score_for_probability(const cl_match_model *model, double p);
  *   "f:" family Double Metaphone primary + ':' + postal code
  *   "a:" postal code + ':' + house number (first all-digit word of the
  *        address, up to 9 digits)
+ *   "h:" family Double Metaphone primary + ':' + house number + ':' + the
+ *        word after it (the street's name)
  *   "i:" each identifier system|value
  *   "d:" for identifiers whose value has CL_BLOCK_DEL_MIN..CL_BLOCK_DEL_MAX
- *        characters: system|value with one character deleted, for each
- *        position (the "deletion neighbourhood": values one substitution,
- *        transposition, insertion or deletion apart share a key)
- * Missing parts suppress the keys that need them.  Each key is appended to
- * out followed by a NUL byte; the function returns the number of keys
- * (at most CL_BLOCK_MAX_KEYS) or -1 when the buffer failed.
+ *        characters, for each position p: p + ':' + system|value with the
+ *        character at p deleted (values one substitution apart share one)
+ *   "x:" for the same identifiers, for each position p whose character
+ *        differs from the next: p + ':' + system|value with those two
+ *        characters in sorted order (values one adjacent transposition
+ *        apart share one)
+ * Initials that are not ASCII are written as the hex pair of their first
+ * byte.  Missing parts suppress the keys that need them.  Each key is
+ * appended to out followed by a NUL byte; the function returns the number
+ * of keys (at most CL_BLOCK_MAX_KEYS) or -1 when the buffer failed.
  */
 #define CL_BLOCK_DEL_MIN 5
 #define CL_BLOCK_DEL_MAX 16
-#define CL_BLOCK_MAX_KEYS (10 + CL_IDENTITY_MAX_IDENTIFIERS * (1 + CL_BLOCK_DEL_MAX))
+#define CL_BLOCK_MAX_KEYS (16 + CL_IDENTITY_MAX_IDENTIFIERS * (1 + 2 * CL_BLOCK_DEL_MAX))
 int			cl_block_keys(const cl_identity *id, cl_buf *out);
 
 /* a stable 32-bit hash of a key (FNV-1a), for int4 GIN keys */
 uint32_t	cl_block_key_hash(const char *key, size_t len);
+
+/* a stable 64-bit hash of a key (FNV-1a 64) with its lowest bit cleared,
+ * for blocking in memory (cl_pair_index) */
+uint64_t	cl_block_key_hash64(const char *key, size_t len);
+
+/*
+ * The distinct 64-bit hashes (cl_block_key_hash64) of the blocking keys of
+ * an identity, sorted ascending, written to out (room for CL_BLOCK_MAX_KEYS).
+ * scratch is a buffer reused between calls (its contents are replaced).
+ * Returns the number of hashes, or -1 when the buffer failed to grow.
+ */
+int			cl_block_key_hashes(const cl_identity *id, cl_buf *scratch, uint64_t *out);
+
+/*
+ * Candidate pairs of a set of records, each distinct pair once, without
+ * materialising them.  The caller fills the per-record key lists and
+ * provides the arrays (the core allocates nothing here, so the caller
+ * chooses where large arrays live):
+ *   n_records   number of records, indexes 0 .. n_records - 1
+ *   rec_off     n_records + 1 offsets into rec_keys (rec_off[0] = 0)
+ *   rec_keys    record i's hashes at rec_keys[rec_off[i] .. rec_off[i + 1]),
+ *               as cl_block_key_hashes writes them (sorted, distinct, lowest
+ *               bit 0); a record without identity simply has no keys
+ *   entries     room for rec_off[n_records] entries
+ *   max_block   keys shared by more records are skipped (0: none skipped)
+ * cl_pair_index_prepare sorts the entries by (hash, record), marks in
+ * rec_keys (lowest bit) the keys that are used, and counts the skipped keys
+ * and the pairs the used keys produce with repetitions (raw_pairs: an upper
+ * bound of the distinct pairs).
+ *
+ * cl_pair_next then returns the distinct pairs (i < j) of records sharing a
+ * used key: a pair is returned under the smallest used key the two records
+ * share, and only there ("skip pairs already compared under another key"),
+ * so neither sorting nor deduplicating the pairs is needed.  The order is
+ * deterministic: by key hash, then by record index.
+ */
+typedef struct cl_block_entry
+{
+	uint64_t	hash;
+	uint32_t	rec;
+	uint32_t	pos;			/* its place in rec_keys */
+} cl_block_entry;
+
+typedef struct cl_pair_index
+{
+	size_t		n_records;
+	const uint32_t *rec_off;
+	uint64_t   *rec_keys;
+	cl_block_entry *entries;
+	size_t		max_block;
+	/* set by cl_pair_index_prepare */
+	size_t		n_entries;
+	size_t		used_keys;		/* keys shared by 2 .. max_block records */
+	size_t		skipped_keys;	/* keys shared by more than max_block */
+	uint64_t	raw_pairs;		/* pairs of the used keys, with repetitions */
+} cl_pair_index;
+
+typedef struct cl_pair_iter
+{
+	size_t		a;				/* current block: entries[a .. b) */
+	size_t		b;
+	size_t		x;				/* current pair: entries x < y */
+	size_t		y;
+	uint64_t	raw_seen;		/* pairs looked at, returned or not */
+	bool		done;
+} cl_pair_iter;
+
+void		cl_pair_index_prepare(cl_pair_index *pi);
+void		cl_pair_iter_init(cl_pair_iter *it);
+
+/* the next distinct pair (*i < *j); false when there is none left */
+bool		cl_pair_next(const cl_pair_index *pi, cl_pair_iter *it, uint32_t *i, uint32_t *j);
+
+/* do records i and j share a used key?  (what cl_pair_next enumerates) */
+bool		cl_pair_index_shares_key(const cl_pair_index *pi, uint32_t i, uint32_t j);
 
 /* ========================================================================
  * 5. EM estimation

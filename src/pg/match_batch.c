@@ -152,123 +152,63 @@ load_records(const char *query, Oid idtype, bool want_id, MemoryContext cxt,
 	SPI_cursor_close(portal);
 }
 
-typedef struct keyent
-{
-	uint64		h;
-	uint32		rec;
-} keyent;
-
-static int
-cmp_keyent(const void *a, const void *b)
-{
-	const keyent *x = a;
-	const keyent *y = b;
-
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return (x->rec > y->rec) - (x->rec < y->rec);
-}
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64		x = *(const uint64 *) a;
-	uint64		y = *(const uint64 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
- * Candidate pairs (i << 32 | j, i < j, sorted, distinct) of the records
- * that share a blocking key; counts the keys skipped as too common.
+ * The candidate pairs of the records: every record's blocking keys hashed
+ * to 64 bits, then the core's cl_pair_index, which returns each distinct
+ * pair of records sharing a key once (keys shared by more than
+ * pg_clinical.match_max_block records are skipped) without storing them.
+ * The arrays live in the current memory context.
  */
-static size_t
-block_pairs(recset *rs, uint64 **out, int64 *skipped)
+static void
+build_pair_index(recset *rs, cl_pair_index *pi)
 {
-	keyent	   *ke;
-	size_t		nke = 0;
-	size_t		cap = 4096;
-	uint64	   *pairs;
-	size_t		np = 0;
-	size_t		pcap = 4096;
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "match keys",
-											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old;
+	uint32	   *off = MemoryContextAllocHuge(CurrentMemoryContext,
+											 sizeof(uint32) * (rs->n + 1));
+	size_t		cap = (size_t) rs->n * 16 + 16;
+	uint64	   *keys = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * cap);
+	uint64		tmp[CL_BLOCK_MAX_KEYS];
+	cl_buf		scratch;
 
-	*skipped = 0;
-	ke = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(keyent) * cap);
+	cl_buf_init(&scratch, &cl_pg_palloc_allocator, 256);
+	off[0] = 0;
 	for (int64 i = 0; i < rs->n; i++)
 	{
-		char	  **keys;
-		int			k;
+		int			k = 0;
 
-		if (!rs->r[i].has_identity)
-			continue;
-		old = MemoryContextSwitchTo(cxt);
-		k = match_block_keys(&rs->r[i].ident, &keys);
-		MemoryContextSwitchTo(old);
-		if (nke + k > cap)
+		if (rs->r[i].has_identity)
 		{
-			while (nke + k > cap)
-				cap *= 2;
-			ke = repalloc_huge(ke, sizeof(keyent) * cap);
+			k = cl_block_key_hashes(&rs->r[i].ident, &scratch, tmp);
+			if (k < 0)
+				elog(ERROR, "out of memory computing blocking keys");
 		}
-		for (int j = 0; j < k; j++)
+		if ((size_t) off[i] + k > cap)
 		{
-			ke[nke].h = match_hash64(keys[j], strlen(keys[j]));
-			ke[nke].rec = (uint32) i;
-			nke++;
+			cap *= 2;
+			keys = repalloc_huge(keys, sizeof(uint64) * cap);
 		}
-		MemoryContextReset(cxt);
+		if ((size_t) off[i] + k > PG_UINT32_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many blocking keys: at most %u", PG_UINT32_MAX)));
+		memcpy(keys + off[i], tmp, sizeof(uint64) * k);
+		off[i + 1] = off[i] + (uint32) k;
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(cxt);
-	qsort(ke, nke, sizeof(keyent), cmp_keyent);
-	pairs = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * pcap);
-	for (size_t a = 0; a < nke;)
-	{
-		size_t		b = a;
-
-		while (b < nke && ke[b].h == ke[a].h)
-			b++;
-		if (b - a > (size_t) cl_match_max_block)
-			(*skipped)++;
-		else
-		{
-			for (size_t x = a; x < b; x++)
-				for (size_t y = x + 1; y < b; y++)
-				{
-					if (ke[x].rec == ke[y].rec)
-						continue;
-					if (np == pcap)
-					{
-						pcap *= 2;
-						pairs = repalloc_huge(pairs, sizeof(uint64) * pcap);
-					}
-					pairs[np++] = ((uint64) ke[x].rec << 32) | ke[y].rec;
-				}
-		}
-		a = b;
-		CHECK_FOR_INTERRUPTS();
-	}
-	pfree(ke);
-	qsort(pairs, np, sizeof(uint64), cmp_u64);
-	{
-		size_t		u = 0;
-
-		for (size_t i = 0; i < np; i++)
-			if (u == 0 || pairs[u - 1] != pairs[i])
-				pairs[u++] = pairs[i];
-		np = u;
-	}
-	*out = pairs;
-	return np;
+	cl_buf_free(&scratch);
+	memset(pi, 0, sizeof(*pi));
+	pi->n_records = (size_t) rs->n;
+	pi->rec_off = off;
+	pi->rec_keys = keys;
+	pi->entries = MemoryContextAllocHuge(CurrentMemoryContext,
+										 sizeof(cl_block_entry) * ((size_t) off[rs->n] + 1));
+	pi->max_block = (size_t) cl_match_max_block;
+	cl_pair_index_prepare(pi);
 }
 
 /* a fixed-seed xorshift64*, so that training is reproducible */
-static uint32
-rnd(uint64 *state, uint32 n)
+static uint64
+rnd64(uint64 *state)
 {
 	uint64		x = *state;
 
@@ -276,7 +216,13 @@ rnd(uint64 *state, uint32 n)
 	x ^= x << 25;
 	x ^= x >> 27;
 	*state = x;
-	return (uint32) (((x * UINT64CONST(2685821657736338717)) >> 33) % n);
+	return x * UINT64CONST(2685821657736338717);
+}
+
+static uint32
+rnd(uint64 *state, uint32 n)
+{
+	return (uint32) ((rnd64(state) >> 33) % n);
 }
 
 static void
@@ -365,27 +311,35 @@ cmp_rec_bytes(const void *a, const void *b)
 }
 
 /*
- * match_train(query text) -> jsonb
+ * match_train(query text, sample_pairs int) -> jsonb
  *
  * The records are sorted by their bytes first, so that the random pairs,
- * the candidate pairs and so the estimates do not depend on the order in
- * which the query returns them.
+ * the candidate pairs, the sample and so the estimates do not depend on
+ * the order in which the query returns them.  EM runs over a uniform
+ * sample of at most sample_pairs distinct candidate pairs (reservoir
+ * sampling with a fixed seed), as Splink does: the estimates of m, u and
+ * the match share need a few million pairs, not every pair of a large
+ * table.
  */
 PG_FUNCTION_INFO_V1(match_train);
 Datum
 match_train(PG_FUNCTION_ARGS)
 {
 	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	int32		sample_max = PG_NARGS() > 1 ? PG_GETARG_INT32(1) : 2000000;
 	Oid			nsp = match_namespace(fcinfo);
 	Oid			idtype = match_identity_type(nsp);
 	const char *schema = quote_identifier(get_namespace_name(nsp));
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "match_train",
-											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
+	MemoryContext cxt;
+	MemoryContext old;
 	recset		rs;
-	uint64	   *pairs;
-	size_t		np;
-	int64		skipped;
+	cl_pair_index pi;
+	cl_pair_iter it;
+	uint32		pi_i;
+	uint32		pi_j;
+	uint64	   *sample;
+	size_t		ns = 0;
+	uint64		np = 0;
 	cl_match_vector *vecs;
 	cl_match_vector *rvecs;
 	double	   *counts;
@@ -393,6 +347,7 @@ match_train(PG_FUNCTION_ARGS)
 	size_t		nrand;
 	uint64		seed = UINT64CONST(0x9E3779B97F4A7C15);
 	cl_match_model model;
+	double		random_u[CL_MF_COUNT][CL_MATCH_MAX_LEVELS];
 	cl_em_options opt;
 	cl_em_result res;
 	cl_error	err;
@@ -401,8 +356,14 @@ match_train(PG_FUNCTION_ARGS)
 	int			ngiv;
 	StringInfoData sb;
 	Datum		result;
-	int			nobserved = 0;
 
+	if (sample_max < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sample_pairs must be at least 1")));
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "match_train",
+								ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	load_records(query, idtype, false, cxt, &rs, "match_train");
@@ -412,7 +373,29 @@ match_train(PG_FUNCTION_ARGS)
 				 errmsg("match_train needs at least 2 identities, the query returned %lld",
 						(long long) rs.n)));
 	qsort(rs.r, rs.n, sizeof(rec), cmp_rec_bytes);
-	np = block_pairs(&rs, &pairs, &skipped);
+	build_pair_index(&rs, &pi);
+
+	/* a uniform sample of the distinct candidate pairs (reservoir) */
+	sample = MemoryContextAllocHuge(cxt, sizeof(uint64) *
+									Min((uint64) sample_max, pi.raw_pairs + 1));
+	cl_pair_iter_init(&it);
+	while (cl_pair_next(&pi, &it, &pi_i, &pi_j))
+	{
+		uint64		pair = ((uint64) pi_i << 32) | pi_j;
+
+		if (np < (uint64) sample_max)
+			sample[ns++] = pair;
+		else
+		{
+			uint64		r = rnd64(&seed) % (np + 1);
+
+			if (r < (uint64) sample_max)
+				sample[r] = pair;
+		}
+		np++;
+		if ((np & 0xfffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 	if (np == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -432,15 +415,16 @@ match_train(PG_FUNCTION_ARGS)
 	}
 	cl_match_model_default(&model);
 	cl_em_estimate_u(rvecs, NULL, nrand, &model);
+	memcpy(random_u, model.u, sizeof(random_u));
 	model.prior = 0.1;
 
-	/* EM over the candidate pairs */
-	vecs = MemoryContextAllocHuge(cxt, sizeof(cl_match_vector) * np);
+	/* EM over the sampled candidate pairs */
+	vecs = MemoryContextAllocHuge(cxt, sizeof(cl_match_vector) * (ns + 1));
 	memset(observed, 0, sizeof(observed));
-	for (size_t k = 0; k < np; k++)
+	for (size_t k = 0; k < ns; k++)
 	{
-		cl_match_compare(&rs.r[pairs[k] >> 32].ident,
-						 &rs.r[pairs[k] & 0xffffffff].ident, &vecs[k]);
+		cl_match_compare(&rs.r[sample[k] >> 32].ident,
+						 &rs.r[sample[k] & 0xffffffff].ident, &vecs[k]);
 		for (int f = 0; f < CL_MF_COUNT; f++)
 			if (!cl_match_field_info((cl_match_field) f)->level_null[vecs[k].level[f]])
 				observed[f] = true;
@@ -449,9 +433,9 @@ match_train(PG_FUNCTION_ARGS)
 	}
 	/* EM over the distinct comparison vectors with their counts: the same
 	 * estimates, in a time that does not grow with the number of pairs */
-	qsort(vecs, np, sizeof(cl_match_vector), cmp_vec);
-	counts = MemoryContextAllocHuge(cxt, sizeof(double) * np);
-	for (size_t k = 0; k < np; k++)
+	qsort(vecs, ns, sizeof(cl_match_vector), cmp_vec);
+	counts = MemoryContextAllocHuge(cxt, sizeof(double) * (ns + 1));
+	for (size_t k = 0; k < ns; k++)
 	{
 		if (nvec > 0 && memcmp(&vecs[nvec - 1], &vecs[k], sizeof(cl_match_vector)) == 0)
 			counts[nvec - 1] += 1.0;
@@ -465,6 +449,27 @@ match_train(PG_FUNCTION_ARGS)
 	cl_error_clear(&err);
 	if (!cl_em_estimate(vecs, counts, nvec, &opt, &model, &res, &err))
 		cl_pg_raise(&err, NULL);
+
+	/*
+	 * The model stored: m as EM estimated it (the candidate pairs hold
+	 * nearly every match, so m among them is m among all matches), u of the
+	 * random pairs and, as the prior, the share of matches among all pairs
+	 * (the matches EM found among the candidates over every pair of
+	 * records).  EM's own u describe the non-matches among the candidates,
+	 * and those depend on the blocking keys: keys that join records on a
+	 * birth date and an initial make non-matches that agree on the birth
+	 * date and the initial look ordinary, and the evidence of those
+	 * agreements is lost.  A score against random pairs with the prior over
+	 * all pairs is what a candidate found by any key, or by the index, is
+	 * judged by (Splink does the same: u from random pairs, m from EM).
+	 */
+	memcpy(model.u, random_u, sizeof(random_u));
+	{
+		double		all_pairs = (double) rs.n * (double) (rs.n - 1) / 2.0;
+		double		prior = res.match_share * (double) np / all_pairs;
+
+		model.prior = Max(Min(prior, 0.5), 1e-12);
+	}
 
 	/* store: fields the data never fills keep the shipped defaults */
 	{
@@ -484,7 +489,6 @@ match_train(PG_FUNCTION_ARGS)
 
 			if (!observed[f])
 				continue;
-			nobserved++;
 			for (int l = 0; l < d->n_levels; l++)
 			{
 				if (d->level_null[l])
@@ -521,21 +525,22 @@ match_train(PG_FUNCTION_ARGS)
 
 	MemoryContextSwitchTo(cxt);
 	initStringInfo(&sb);
-	appendStringInfo(&sb, "{\"records\": %lld, \"candidate_pairs\": %zu, "
-					 "\"skipped_common_keys\": %lld, \"distinct_vectors\": %zu, \"random_pairs\": %zu, "
+	appendStringInfo(&sb, "{\"records\": %lld, \"candidate_pairs\": " UINT64_FORMAT ", "
+					 "\"sampled_pairs\": %zu, "
+					 "\"skipped_common_keys\": %zu, \"distinct_vectors\": %zu, \"random_pairs\": %zu, "
 					 "\"iterations\": %d, \"converged\": %s",
-					 (long long) rs.n, np, (long long) skipped, nvec, nrand,
+					 (long long) rs.n, np, ns, pi.skipped_keys, nvec, nrand,
 					 res.iterations, res.converged ? "true" : "false");
 	append_number(&sb, "max_change", res.max_change);
 	append_number(&sb, "log_likelihood", res.log_likelihood);
 	append_number(&sb, "match_share", res.match_share);
+	append_number(&sb, "prior", model.prior);
 	appendStringInfoString(&sb, ", \"fields_estimated\": [");
 	for (int f = 0, k = 0; f < CL_MF_COUNT; f++)
 		if (observed[f])
 			appendStringInfo(&sb, "%s\"%s\"", k++ ? ", " : "",
 							 cl_match_field_info((cl_match_field) f)->name);
 	appendStringInfo(&sb, "], \"family_names\": %d, \"given_names\": %d}", nfam, ngiv);
-	(void) nobserved;
 
 	SPI_finish();
 	MemoryContextSwitchTo(old);
@@ -566,15 +571,9 @@ match_clusters(PG_FUNCTION_ARGS)
 	MemoryContext cxt;
 	MemoryContext old;
 	recset		rs;
-	uint64	   *pairs;
-	size_t		np;
-	int64		skipped;
 	match_context *mc;
-	uint32	   *left;
-	uint32	   *right;
-	double	   *prob;
-	size_t		nl = 0;
-	uint32	   *cluster;
+	double		min_score;
+	cl_union_find uf;
 	cl_error	err;
 	cl_allocator alloc;
 
@@ -593,43 +592,45 @@ match_clusters(PG_FUNCTION_ARGS)
 	/* records in id order: the smallest index of a component is its
 	 * smallest id */
 	qsort(rs.r, rs.n, sizeof(rec), cmp_rec_id);
-	np = rs.n > 1 ? block_pairs(&rs, &pairs, &skipped) : 0;
-	left = MemoryContextAllocHuge(cxt, sizeof(uint32) * (np + rs.n + 1));
-	right = MemoryContextAllocHuge(cxt, sizeof(uint32) * (np + rs.n + 1));
-	prob = MemoryContextAllocHuge(cxt, sizeof(double) * (np + rs.n + 1));
-	for (size_t k = 0; k < np; k++)
-	{
-		uint32		i = (uint32) (pairs[k] >> 32);
-		uint32		j = (uint32) (pairs[k] & 0xffffffff);
-		double		s = match_score_pair(mc, &rs.r[i].ident, &rs.r[j].ident, NULL);
-		double		p = cl_match_probability(&mc->model, s);
+	cl_pg_allocator_init(&alloc, cxt);
+	cl_error_clear(&err);
+	if (!cl_uf_init(&uf, (size_t) rs.n, &alloc, &err))
+		cl_pg_raise(&err, NULL);
 
-		if (p >= threshold)
+	/*
+	 * Every distinct candidate pair is compared with an early exit at the
+	 * score the threshold needs (most candidate pairs are not matches, and
+	 * most of them are settled without comparing names); the pairs that
+	 * reach it are linked at once.  (A threshold of 1 is compared in full:
+	 * probabilities round to 1 a little below an infinite score.)
+	 */
+	min_score = threshold >= 1.0 ? -INFINITY :
+		cl_match_score_for_probability(&mc->model, threshold) - 1e-9;
+	if (rs.n > 1)
+	{
+		cl_pair_index pi;
+		cl_pair_iter it;
+		uint32		i;
+		uint32		j;
+		uint64		k = 0;
+
+		build_pair_index(&rs, &pi);
+		cl_pair_iter_init(&it);
+		while (cl_pair_next(&pi, &it, &i, &j))
 		{
-			left[nl] = i;
-			right[nl] = j;
-			prob[nl] = p;
-			nl++;
+			double		s;
+
+			if (match_pair_reaches(mc, &rs.r[i].ident, &rs.r[j].ident, min_score, &s) &&
+				cl_match_probability(&mc->model, s) >= threshold)
+				cl_uf_union(&uf, i, j);
+			if ((++k & 65535) == 0)
+				CHECK_FOR_INTERRUPTS();
 		}
-		if ((k & 65535) == 0)
-			CHECK_FOR_INTERRUPTS();
 	}
 	/* rows with the same id are one record */
 	for (int64 i = 1; i < rs.n; i++)
 		if (strcmp(rs.r[i - 1].id, rs.r[i].id) == 0)
-		{
-			left[nl] = (uint32) (i - 1);
-			right[nl] = (uint32) i;
-			prob[nl] = 1.0;
-			nl++;
-		}
-	cluster = MemoryContextAllocHuge(cxt, sizeof(uint32) * (rs.n + 1));
-	cl_pg_allocator_init(&alloc, cxt);
-	cl_error_clear(&err);
-	if (rs.n > 0 &&
-		!cl_cluster_pairs((size_t) rs.n, left, right, prob, nl, threshold, &alloc,
-						  cluster, &err))
-		cl_pg_raise(&err, NULL);
+			cl_uf_union(&uf, (uint32) (i - 1), (uint32) i);
 	MemoryContextSwitchTo(old);
 	for (int64 i = 0; i < rs.n; i++)
 	{
@@ -639,7 +640,7 @@ match_clusters(PG_FUNCTION_ARGS)
 		if (i > 0 && strcmp(rs.r[i - 1].id, rs.r[i].id) == 0)
 			continue;
 		values[0] = CStringGetTextDatum(rs.r[i].id);
-		values[1] = CStringGetTextDatum(rs.r[cluster[i]].id);
+		values[1] = CStringGetTextDatum(rs.r[cl_uf_cluster_id(&uf, (uint32) i)].id);
 		tuplestore_putvalues(store, td, values, nulls);
 	}
 	MemoryContextDelete(cxt);

@@ -86,19 +86,6 @@ match_identity_type(Oid nsp)
 	return t;
 }
 
-uint64
-match_hash64(const char *s, size_t len)
-{
-	uint64		h = UINT64CONST(14695981039346656037);
-
-	for (size_t i = 0; i < len; i++)
-	{
-		h ^= (unsigned char) s[i];
-		h *= UINT64CONST(1099511628211);
-	}
-	return h;
-}
-
 /* ------------------------------------------------------------------------
  * Blocking keys
  * ------------------------------------------------------------------------ */
@@ -269,6 +256,7 @@ match_context_create(MemoryContext cxt, Oid nsp, bool all_tf)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid match model: %s", err.message)));
+	cl_match_scorer_init(&mc->scorer, &mc->model);
 
 	q = psprintf("SELECT EXISTS (SELECT 1 FROM %s.match_name_frequency)", schema);
 	if (SPI_execute(q, true, 0) != SPI_OK_SELECT)
@@ -414,6 +402,20 @@ match_score_pair(match_context *mc, const cl_identity *a, const cl_identity *b,
 	cl_match_compare(a, b, &vec);
 	match_fill_tf(mc, a, &vec, &tf);
 	return cl_match_score_vector(&mc->model, &vec, &tf, ex);
+}
+
+bool
+match_pair_reaches(match_context *mc, const cl_identity *a, const cl_identity *b,
+				   double min_score, double *score)
+{
+	cl_match_vector vec;
+	cl_match_tf tf;
+
+	if (!cl_match_compare_bounded(&mc->scorer, a, b, min_score, &vec))
+		return false;
+	match_fill_tf(mc, a, &vec, &tf);
+	*score = cl_match_score_vector(&mc->model, &vec, &tf, NULL);
+	return *score >= min_score;
 }
 
 /* ------------------------------------------------------------------------
@@ -688,7 +690,16 @@ match_common(FunctionCallInfo fcinfo, double threshold)
 
 	match_identity_view(PG_GETARG_IDENTITY_P(0), &a);
 	match_identity_view(PG_GETARG_IDENTITY_P(1), &b);
-	s = match_score_pair(mc, &a, &b, NULL);
+	if (threshold < 1.0)
+	{
+		/* an early exit for the many candidates far below the threshold */
+		if (!match_pair_reaches(mc, &a, &b,
+								cl_match_score_for_probability(&mc->model, threshold) - 1e-9,
+								&s))
+			return false;
+	}
+	else
+		s = match_score_pair(mc, &a, &b, NULL);
 	if (cl_match_probability(&mc->model, s) < threshold)
 		return false;
 	return match_share_key(&a, &b);

@@ -5,9 +5,10 @@
  *
  * The index stores, for each identity, the core's blocking keys (phonetic
  * surname with given initial, given name with surname initial and birth
- * year, birth date, postal code with birth year, phone, swapped names,
- * surname with postal code, postal code with house number, identifiers and
- * their one-deletion variants) hashed to int4.  A query extracts the same
+ * year, birth date with initials, postal code with birth year, phone,
+ * swapped names, surname with postal code, postal code with house number,
+ * surname with house and street, identifiers and their one-deletion
+ * variants; see index_hash for those) hashed to int4.  A query extracts the same
  * keys; a row sharing at least one is a candidate, and every candidate is
  * rechecked by the operator itself, which scores the pair against the
  * threshold and checks that a real (unhashed) key is shared.  So the index
@@ -29,6 +30,43 @@ cmp_int32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * The hash the index stores for a key.  Identifier keys are stored
+ * coarser than blocking uses them: a deletion key "d:<pos>:<value less
+ * pos>" as the untagged "d:<value less pos>", and transposition keys
+ * "x:..." not at all.  Two values that share a tagged deletion share the
+ * untagged one, and two values one transposition apart (..ab.. and ..ba..)
+ * share an untagged deletion too (..a.. from either), so the index still
+ * returns every row that shares a key (the recheck drops the few values
+ * two edits apart that the untagged keys add).  The tagged keys are
+ * nearly all unique, and a unique key costs the index a whole entry: at a
+ * million identities they would double its size.  Returns false for a key
+ * not stored.
+ */
+static bool
+index_hash(const char *key, int32 *h)
+{
+	if (key[0] == 'x' && key[1] == ':')
+		return false;
+	if (key[0] == 'd' && key[1] == ':')
+	{
+		const char *p = key + 2;
+
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p == ':' && p > key + 2)
+		{
+			char	   *k = psprintf("d:%s", p + 1);
+
+			*h = (int32) cl_block_key_hash(k, strlen(k));
+			pfree(k);
+			return true;
+		}
+	}
+	*h = (int32) cl_block_key_hash(key, strlen(key));
+	return true;
+}
+
 /* distinct hashed keys of an identity */
 static Datum *
 extract_keys(struct varlena *v, int32 *nkeys)
@@ -36,6 +74,7 @@ extract_keys(struct varlena *v, int32 *nkeys)
 	cl_identity id;
 	char	  **keys;
 	int			n;
+	int			m = 0;
 	int			u = 0;
 	int32	   *h;
 	Datum	   *out;
@@ -44,7 +83,9 @@ extract_keys(struct varlena *v, int32 *nkeys)
 	n = match_block_keys(&id, &keys);
 	h = palloc(sizeof(int32) * (n + 1));
 	for (int i = 0; i < n; i++)
-		h[i] = (int32) cl_block_key_hash(keys[i], strlen(keys[i]));
+		if (index_hash(keys[i], &h[m]))
+			m++;
+	n = m;
 	qsort(h, n, sizeof(int32), cmp_int32);
 	out = palloc(sizeof(Datum) * (n + 1));
 	for (int i = 0; i < n; i++)

@@ -64,6 +64,7 @@ typedef struct match_context
 	MemoryContext cxt;
 	Oid			nsp;
 	cl_match_model model;
+	cl_match_scorer scorer;		/* the model's weights, for early exits */
 	bool		has_tf;			/* match_name_frequency has rows */
 	bool		tf_loaded;		/* every row is in tf (no lookups needed) */
 	HTAB	   *tf;				/* (field, name) -> frequency */
@@ -84,13 +85,18 @@ void		match_fill_tf(match_context *mc, const cl_identity *a,
 double		match_score_pair(match_context *mc, const cl_identity *a,
 							 const cl_identity *b, cl_match_explanation *ex);
 
+/*
+ * Does the pair reach min_score?  Compares with the core's early exit
+ * (cl_match_compare_bounded), then applies the term frequencies; *score is
+ * set when true.
+ */
+bool		match_pair_reaches(match_context *mc, const cl_identity *a,
+							   const cl_identity *b, double min_score, double *score);
+
 /* Sorted, distinct blocking keys of an identity (palloc'd strings). */
 int			match_block_keys(const cl_identity *id, char ***keys);
 
 /* Do two identities share a blocking key? */
 bool		match_share_key(const cl_identity *a, const cl_identity *b);
-
-/* 64-bit FNV-1a, for blocking in memory (match_train, match_clusters) */
-uint64		match_hash64(const char *s, size_t len);
 
 #endif

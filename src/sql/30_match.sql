@@ -87,6 +87,72 @@ CREATE FUNCTION match_blocking_keys(identity patient_identity) RETURNS text[]
 COMMENT ON FUNCTION match_blocking_keys(patient_identity) IS
 	'the blocking keys of an identity (what patient_identity_ops indexes, before hashing)';
 
+-- ---- equality, order, hashing ----------------------------------------------------
+--
+-- Equal identities have the same normalised fields and so the same stored
+-- bytes; the order is field by field (family, given, birth date, sex,
+-- postal code, city, address, phone, identifiers), a deterministic total
+-- order, so that DISTINCT, GROUP BY, UNIQUE, ORDER BY and hash joins work.
+CREATE FUNCTION patient_identity_eq(patient_identity, patient_identity) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_ne(patient_identity, patient_identity) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_lt(patient_identity, patient_identity) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_le(patient_identity, patient_identity) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_gt(patient_identity, patient_identity) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_ge(patient_identity, patient_identity) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_cmp(patient_identity, patient_identity) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_hash(patient_identity) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION patient_identity_hash_extended(patient_identity, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+CREATE OPERATOR = (
+	LEFTARG = patient_identity, RIGHTARG = patient_identity, FUNCTION = patient_identity_eq,
+	COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel,
+	HASHES, MERGES
+);
+CREATE OPERATOR <> (
+	LEFTARG = patient_identity, RIGHTARG = patient_identity, FUNCTION = patient_identity_ne,
+	COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR < (
+	LEFTARG = patient_identity, RIGHTARG = patient_identity, FUNCTION = patient_identity_lt,
+	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR <= (
+	LEFTARG = patient_identity, RIGHTARG = patient_identity, FUNCTION = patient_identity_le,
+	COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR > (
+	LEFTARG = patient_identity, RIGHTARG = patient_identity, FUNCTION = patient_identity_gt,
+	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR >= (
+	LEFTARG = patient_identity, RIGHTARG = patient_identity, FUNCTION = patient_identity_ge,
+	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS patient_identity_btree_ops
+	DEFAULT FOR TYPE patient_identity USING btree AS
+		OPERATOR 1 <,
+		OPERATOR 2 <=,
+		OPERATOR 3 =,
+		OPERATOR 4 >=,
+		OPERATOR 5 >,
+		FUNCTION 1 patient_identity_cmp(patient_identity, patient_identity);
+
+CREATE OPERATOR CLASS patient_identity_hash_ops
+	DEFAULT FOR TYPE patient_identity USING hash AS
+		OPERATOR 1 =,
+		FUNCTION 1 patient_identity_hash(patient_identity),
+		FUNCTION 2 patient_identity_hash_extended(patient_identity, bigint);
+
 -- ---- the model and the name frequencies --------------------------------------
 --
 -- match_model holds the m and u probabilities that override the shipped
@@ -187,10 +253,10 @@ CREATE OPERATOR CLASS patient_identity_ops
 
 -- ---- training and clustering ----------------------------------------------------
 
-CREATE FUNCTION match_train(query text) RETURNS jsonb
+CREATE FUNCTION match_train(query text, sample_pairs integer DEFAULT 2000000) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'match_train' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-COMMENT ON FUNCTION match_train(text) IS
-	'estimates m, u and the prior from the identities the query returns (EM, no labels) and the name frequencies; stores them in match_model and match_name_frequency';
+COMMENT ON FUNCTION match_train(text, integer) IS
+	'estimates m, u and the prior from the identities the query returns (EM over a sample of at most sample_pairs candidate pairs, no labels) and the name frequencies; stores them in match_model and match_name_frequency';
 CREATE FUNCTION match_clusters(query text, threshold float8)
 	RETURNS TABLE (id text, cluster_id text)
 	AS 'MODULE_PATHNAME', 'match_clusters' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;

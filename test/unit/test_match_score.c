@@ -274,22 +274,48 @@ TEST(match_blocking_keys)
 	CHECK(cl_identity_decode(b.data, b.len, 0, NULL, &id, &err));
 	cl_buf_init(&keys, &cl_malloc_allocator, 64);
 	n = cl_block_keys(&id, &keys);
-	CHECK_INT(n, 15);
+	/* n x2, g, b x2 (no city), p, t, w, f, a, h, i, d x5, x x4 */
+	CHECK_INT(n, 21);
 	CHECK(has_key(&keys, n, "n:SM0:j"));
 	CHECK(has_key(&keys, n, "n:XMT:j"));
 	CHECK(has_key(&keys, n, "g:JN:s:1970"));
-	CHECK(has_key(&keys, n, "b:19700503"));
+	CHECK(has_key(&keys, n, "b:19700503:s"));
+	CHECK(has_key(&keys, n, "b:19700503:j"));
+	CHECK(!has_key(&keys, n, "b:19700503"));
 	CHECK(has_key(&keys, n, "p:4011:1970"));
 	CHECK(has_key(&keys, n, "t:0298765432"));
 	CHECK(has_key(&keys, n, "i:ssn|12345"));
 	CHECK(has_key(&keys, n, "w:JN:SM0"));
 	CHECK(has_key(&keys, n, "f:SM0:4011"));
 	CHECK(has_key(&keys, n, "a:4011:12"));
-	CHECK(has_key(&keys, n, "d:ssn|2345"));
-	CHECK(has_key(&keys, n, "d:ssn|1245"));
-	CHECK(has_key(&keys, n, "d:ssn|1234"));
+	CHECK(has_key(&keys, n, "h:SM0:12:main"));
+	/* substitutions: the value less one position, tagged with it */
+	CHECK(has_key(&keys, n, "d:0:ssn|2345"));
+	CHECK(has_key(&keys, n, "d:2:ssn|1245"));
+	CHECK(has_key(&keys, n, "d:4:ssn|1234"));
+	/* transpositions: the two characters in sorted order */
+	CHECK(has_key(&keys, n, "x:0:ssn|12345"));
+	CHECK(has_key(&keys, n, "x:3:ssn|12345"));
 	CHECK(cl_block_key_hash("n:SM0:j", 7) == cl_block_key_hash("n:SM0:j", 7));
 	CHECK(cl_block_key_hash("n:SM0:j", 7) != cl_block_key_hash("n:SM0:k", 7));
+	cl_buf_free(&keys);
+	cl_buf_free(&b);
+	/* a city adds its birth-date key; equal initials give one key */
+	memset(&in, 0, sizeof(in));
+	in.family = "Smith";
+	in.given = "Sam";
+	in.birth_year = 1970;
+	in.birth_month = 5;
+	in.birth_day = 3;
+	in.city = "Brisbane";
+	cl_buf_init(&b, &cl_malloc_allocator, 64);
+	CHECK(cl_identity_build(&in, &b, &err));
+	CHECK(cl_identity_decode(b.data, b.len, 0, NULL, &id, &err));
+	cl_buf_init(&keys, &cl_malloc_allocator, 64);
+	n = cl_block_keys(&id, &keys);
+	CHECK(has_key(&keys, n, "b:19700503:s"));
+	CHECK(has_key(&keys, n, "b:19700503:cb"));
+	CHECK_INT(n, 6);			/* n x2, g, b:s, b:cb, w */
 	cl_buf_free(&keys);
 	cl_buf_free(&b);
 	/* an empty identity has no keys */
@@ -474,4 +500,336 @@ TEST(match_clusters)
 	CHECK_INT(err.code, CL_ERR_INVALID_PARAM);
 	/* empty */
 	CHECK(cl_cluster_pairs(0, l, r, p, 0, 0.9, &cl_malloc_allocator, c, &err));
+}
+
+/* identities with the given family name, birth date and SSN */
+static void
+mk_ssn(built *b, const char *family, const char *given, int y, int m, int d, const char *ssn)
+{
+	cl_identity_input in;
+	cl_error	err;
+	const char *ids[1];
+
+	memset(&in, 0, sizeof(in));
+	in.family = family;
+	in.given = given;
+	in.birth_year = y;
+	in.birth_month = m;
+	in.birth_day = d;
+	if (ssn)
+	{
+		ids[0] = ssn;
+		in.identifiers = ids;
+		in.n_identifiers = 1;
+	}
+	cl_buf_init(&b->buf, &cl_malloc_allocator, 64);
+	if (!cl_identity_build(&in, &b->buf, &err) ||
+		!cl_identity_decode(b->buf.data, b->buf.len, 0, NULL, &b->id, &err))
+		unit_fail(__FILE__, __LINE__, "build failed: %s", err.message);
+}
+
+TEST(match_pair_index)
+{
+	/*
+	 * 0 and 1: one person (many keys in common, not the SSN); 2: SSN one substitution
+	 * from 0's; 3: SSN one transposition from 0's; 4: SSN two edits away
+	 * (a digit deleted here, inserted there), nothing else in common;
+	 * 5: no identity (no keys); 6: shares only a key with 7, which is too
+	 * common once max_block is 2 (6, 7 and 8 share one birth date and
+	 * initial).
+	 */
+	built		b[9];
+	uint32_t	off[10];
+	uint64_t	keys[9 * CL_BLOCK_MAX_KEYS];
+	cl_block_entry ent[9 * CL_BLOCK_MAX_KEYS];
+	cl_buf		scratch;
+	cl_pair_index pi;
+	cl_pair_iter it;
+	uint32_t	i;
+	uint32_t	j;
+	int			seen[9][9];
+	int			npairs = 0;
+	uint64_t	last = 0;
+
+	mk_ssn(&b[0], "Smith", "John", 1970, 5, 3, "ssn|1234567");
+	mk_ssn(&b[1], "Smith", "Jon", 1970, 5, 3, "ssn|9999999");
+	mk_ssn(&b[2], "Brown", "Ann", 1950, 1, 2, "ssn|1234967");
+	mk_ssn(&b[3], "Green", "Eve", 1960, 7, 8, "ssn|1243567");
+	mk_ssn(&b[4], "White", "Tom", 1940, 9, 10, "ssn|2345671");
+	mk_ssn(&b[5], NULL, NULL, 0, 0, 0, NULL);
+	mk_ssn(&b[6], "Adams", "Zoe", 1990, 2, 2, NULL);
+	mk_ssn(&b[7], "Archer", "Yan", 1990, 2, 2, NULL);
+	mk_ssn(&b[8], "Avery", "Xia", 1990, 2, 2, NULL);
+	cl_buf_init(&scratch, &cl_malloc_allocator, 64);
+	off[0] = 0;
+	for (int r = 0; r < 9; r++)
+	{
+		int			k = cl_block_key_hashes(&b[r].id, &scratch, keys + off[r]);
+
+		CHECK(k >= 0);
+		for (int x = 1; x < k; x++)
+			CHECK(keys[off[r] + x - 1] < keys[off[r] + x]);	/* sorted, distinct */
+		off[r + 1] = off[r] + (uint32_t) k;
+	}
+	CHECK_INT(off[6] - off[5], 0);
+
+	for (int round = 0; round < 2; round++)
+	{
+		memset(&pi, 0, sizeof(pi));
+		pi.n_records = 9;
+		pi.rec_off = off;
+		pi.rec_keys = keys;
+		pi.entries = ent;
+		pi.max_block = round == 0 ? 0 : 2;
+		cl_pair_index_prepare(&pi);
+		memset(seen, 0, sizeof(seen));
+		npairs = 0;
+		cl_pair_iter_init(&it);
+		while (cl_pair_next(&pi, &it, &i, &j))
+		{
+			CHECK(i < j && j < 9);
+			seen[i][j]++;
+			npairs++;
+		}
+		CHECK(!cl_pair_next(&pi, &it, &i, &j));	/* stays at the end */
+		for (int x = 0; x < 9; x++)
+			for (int y = x + 1; y < 9; y++)
+			{
+				CHECK(seen[x][y] <= 1);	/* each pair once */
+				CHECK_INT(seen[x][y], cl_pair_index_shares_key(&pi, (uint32_t) x, (uint32_t) y));
+			}
+		CHECK_INT(seen[0][1], 1);
+		CHECK_INT(seen[0][2], 1);	/* substitution */
+		CHECK_INT(seen[0][3], 1);	/* transposition */
+		CHECK_INT(seen[0][4], 0);	/* two edits: no key */
+		for (int x = 0; x < 5; x++)
+			CHECK_INT(seen[x][5], 0);	/* 5 has no keys */
+		for (int y = 6; y < 9; y++)
+			CHECK_INT(seen[5][y], 0);
+		CHECK(pi.raw_pairs >= (uint64_t) npairs);
+		if (round == 0)
+		{
+			CHECK_INT(seen[6][7], 1);
+			CHECK_INT(seen[7][8], 1);
+			CHECK_INT(pi.skipped_keys, 0);
+		}
+		else
+		{
+			/* the block of 6, 7, 8 is skipped */
+			CHECK_INT(seen[6][7], 0);
+			CHECK(pi.skipped_keys >= 1);
+		}
+	}
+	/* the pairs of the first round are deterministic: the same again */
+	pi.max_block = 0;
+	cl_pair_index_prepare(&pi);
+	cl_pair_iter_init(&it);
+	for (int k = 0; cl_pair_next(&pi, &it, &i, &j); k++)
+		last = last * 31 + ((uint64_t) i << 32 | j);
+	{
+		uint64_t	again = 0;
+
+		cl_pair_index_prepare(&pi);
+		cl_pair_iter_init(&it);
+		while (cl_pair_next(&pi, &it, &i, &j))
+			again = again * 31 + ((uint64_t) i << 32 | j);
+		CHECK(again == last);
+	}
+	/* no records, no pairs */
+	memset(&pi, 0, sizeof(pi));
+	off[0] = 0;
+	pi.rec_off = off;
+	pi.rec_keys = keys;
+	pi.entries = ent;
+	cl_pair_index_prepare(&pi);
+	cl_pair_iter_init(&it);
+	CHECK(!cl_pair_next(&pi, &it, &i, &j));
+	cl_buf_free(&scratch);
+	for (int r = 0; r < 9; r++)
+		cl_buf_free(&b[r].buf);
+}
+
+TEST(match_compare_bounded)
+{
+	/* on every pair of a small set and several thresholds, the early exit
+	 * agrees with the full comparison: a pair it drops scores below the
+	 * threshold, a pair it keeps has the full comparison vector */
+	static const char *const fam[] = {"Smith", "Smyth", "Jones", "", "Smith", "John"};
+	static const char *const giv[] = {"John", "Jon", "Mary", "John", "", "Smith"};
+	static const int yr[] = {1970, 1970, 1980, 1970, 0, 1970};
+	static const char *const ssn[] = {"ssn|1234567", "ssn|1234576", NULL, "ssn|1234567",
+	"ssn|7654321", NULL};
+	built		b[6];
+	cl_match_model model;
+	cl_match_scorer sc;
+	static const double thresholds[] = {-40, -5, 0, 5, 10, 20, 40};
+	int			dropped = 0;
+
+	for (int k = 0; k < 6; k++)
+		mk_ssn(&b[k], fam[k], giv[k], yr[k], yr[k] ? 5 : 0, yr[k] ? 3 : 0, ssn[k]);
+	cl_match_model_default(&model);
+	for (int round = 0; round < 2; round++)
+	{
+		if (round == 1)
+			model.tf_min_u[CL_MF_FAMILY] = 1e-6;	/* raises the exact weight */
+		cl_match_scorer_init(&sc, &model);
+		for (int x = 0; x < 6; x++)
+			for (int y = 0; y < 6; y++)
+				for (size_t t = 0; t < sizeof(thresholds) / sizeof(thresholds[0]); t++)
+				{
+					cl_match_vector full;
+					cl_match_vector v;
+					cl_match_tf tf;
+					double		s;
+
+					memset(&tf, 0, sizeof(tf));
+					tf.freq[CL_MF_FAMILY] = 1e-5;
+					cl_match_compare(&b[x].id, &b[y].id, &full);
+					s = cl_match_score_vector(&model, &full, &tf, NULL);
+					if (cl_match_compare_bounded(&sc, &b[x].id, &b[y].id, thresholds[t], &v))
+						CHECK(memcmp(&v, &full, sizeof(v)) == 0);
+					else
+					{
+						CHECK(s < thresholds[t]);
+						dropped++;
+					}
+				}
+	}
+	CHECK(dropped > 0);
+	for (int k = 0; k < 6; k++)
+		cl_buf_free(&b[k].buf);
+}
+
+TEST(match_pair_index_large)
+{
+	/*
+	 * 3000 records with 8 keys each drawn from 4000 values (enough entries
+	 * for the radix partition): the entries come out sorted, and the pairs
+	 * are exactly the pairs of records sharing a key of a block of at most
+	 * max_block records, each once.
+	 */
+	enum
+	{
+		NREC = 3000, NK = 8, NVAL = 4000
+	};
+	uint32_t   *off = malloc(sizeof(uint32_t) * (NREC + 1));
+	uint64_t   *keys = malloc(sizeof(uint64_t) * NREC * NK);
+	cl_block_entry *ent = malloc(sizeof(cl_block_entry) * NREC * NK);
+	int		   *vals = malloc(sizeof(int) * NREC * NK);
+	int		   *count = calloc(NVAL, sizeof(int));
+	cl_pair_index pi;
+	cl_pair_iter it;
+	uint32_t	i;
+	uint32_t	j;
+	long		got = 0;
+	long		want = 0;
+	bool		order_ok = true;
+
+	rng_state = 12345;
+	off[0] = 0;
+	for (int r = 0; r < NREC; r++)
+	{
+		int			n = 0;
+
+		for (int k = 0; k < NK; k++)
+		{
+			int			v = (int) (rnd() * NVAL);
+			bool		dup = false;
+
+			for (int x = 0; x < n; x++)
+				dup |= vals[r * NK + x] == v;
+			if (!dup)
+				vals[r * NK + n++] = v;
+		}
+		/* the hash of a value: any fixed, well-spread function */
+		for (int x = 0; x < n; x++)
+		{
+			char		s[16];
+
+			snprintf(s, sizeof(s), "v%d", vals[r * NK + x]);
+			keys[off[r] + x] = cl_block_key_hash64(s, strlen(s));
+			count[vals[r * NK + x]]++;
+		}
+		/* sorted per record, as cl_block_key_hashes leaves them */
+		for (int x = 1; x < n; x++)
+			for (int y = x; y > 0 && keys[off[r] + y - 1] > keys[off[r] + y]; y--)
+			{
+				uint64_t	t = keys[off[r] + y];
+
+				keys[off[r] + y] = keys[off[r] + y - 1];
+				keys[off[r] + y - 1] = t;
+			}
+		off[r + 1] = off[r] + (uint32_t) n;
+	}
+	memset(&pi, 0, sizeof(pi));
+	pi.n_records = NREC;
+	pi.rec_off = off;
+	pi.rec_keys = keys;
+	pi.entries = ent;
+	pi.max_block = 8;
+	cl_pair_index_prepare(&pi);
+	CHECK(pi.n_entries > 4 * 4096);
+	for (size_t k = 1; k < pi.n_entries; k++)
+		if (ent[k - 1].hash > ent[k].hash ||
+			(ent[k - 1].hash == ent[k].hash && ent[k - 1].rec >= ent[k].rec))
+			order_ok = false;
+	CHECK(order_ok);
+	/* brute force: pairs sharing a value used by 2..8 records */
+	for (int a = 0; a < NREC; a++)
+		for (int b = a + 1; b < NREC; b++)
+		{
+			bool		share = false;
+
+			for (uint32_t x = 0; x < off[a + 1] - off[a] && !share; x++)
+				for (uint32_t y = 0; y < off[b + 1] - off[b] && !share; y++)
+				{
+					int			v = vals[a * NK + x];
+
+					share = v == vals[b * NK + y] && count[v] <= 8;
+				}
+			want += share;
+		}
+	cl_pair_iter_init(&it);
+	while (cl_pair_next(&pi, &it, &i, &j))
+	{
+		got++;
+		if (!cl_pair_index_shares_key(&pi, i, j))
+			unit_fail(__FILE__, __LINE__, "pair %u %u shares no used key", i, j);
+	}
+	CHECK_INT(got, want);
+	CHECK(want > 1000);
+	free(off);
+	free(keys);
+	free(ent);
+	free(vals);
+	free(count);
+}
+
+TEST(match_identity_compare)
+{
+	/* field by field: family, given, birth date, ...; equal exactly when
+	 * the serialised bytes are */
+	built		b[5];
+
+	mk(&b[0], "Adams", "Zoe", 1970, 1, 2, NULL, NULL);
+	mk(&b[1], "Smith", "Anna", 0, 0, 0, NULL, NULL);
+	mk(&b[2], "Smith", "John", 1969, 12, 31, NULL, NULL);
+	mk(&b[3], "Smith", "John", 1970, 1, 1, NULL, "4000");
+	mk(&b[4], "SMITH", "john", 1970, 1, 1, NULL, "4000");
+	for (int x = 0; x < 5; x++)
+		for (int y = 0; y < 5; y++)
+		{
+			int			c = cl_identity_compare(&b[x].id, &b[y].id);
+			bool		same = b[x].buf.len == b[y].buf.len &&
+				memcmp(b[x].buf.data, b[y].buf.data, b[x].buf.len) == 0;
+
+			CHECK((c == 0) == same);
+			CHECK((c < 0) == (cl_identity_compare(&b[y].id, &b[x].id) > 0));
+		}
+	CHECK(cl_identity_compare(&b[0].id, &b[1].id) < 0);
+	CHECK(cl_identity_compare(&b[1].id, &b[2].id) < 0);
+	CHECK(cl_identity_compare(&b[2].id, &b[3].id) < 0);
+	CHECK_INT(cl_identity_compare(&b[3].id, &b[4].id), 0);
+	for (int k = 0; k < 5; k++)
+		cl_buf_free(&b[k].buf);
 }

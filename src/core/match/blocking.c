@@ -13,6 +13,21 @@ put_key(cl_buf *out, const char *key)
 	return 1;
 }
 
+/* an initial as written in keys: the ASCII letter, or a non-ASCII first
+ * byte as a hex pair, so keys stay valid UTF-8 */
+static const char *
+initial(char c, char *buf)
+{
+	if ((unsigned char) c < 0x80)
+	{
+		buf[0] = c;
+		buf[1] = '\0';
+	}
+	else
+		snprintf(buf, 3, "%02x", (unsigned char) c);
+	return buf;
+}
+
 int
 cl_block_keys(const cl_identity *id, cl_buf *out)
 {
@@ -47,11 +62,36 @@ cl_block_keys(const cl_identity *id, cl_buf *out)
 					 (unsigned char) finit, id->birth_year);
 		n += put_key(out, k);
 	}
+	/*
+	 * birth date with one initial: of the family name, of the given name
+	 * (the same key for either name, so swapped names still meet) and of
+	 * the city.  The birth date alone puts everyone born on one day in one
+	 * block (33 people a day in a million, 528 pairs); each initial divides
+	 * that by about twenty, and a true pair is lost only when the date
+	 * survives but both names and the city change their first letter.
+	 */
 	if (id->birth_year > 0 && id->birth_month > 0 && id->birth_day > 0)
 	{
-		snprintf(k, sizeof(k), "b:%04d%02d%02d", id->birth_year, id->birth_month,
-				 id->birth_day);
-		n += put_key(out, k);
+		char		ini[3][3];
+
+		if (finit)
+		{
+			snprintf(k, sizeof(k), "b:%04d%02d%02d:%s", id->birth_year, id->birth_month,
+					 id->birth_day, initial(finit, ini[0]));
+			n += put_key(out, k);
+		}
+		if (ginit && ginit != finit)
+		{
+			snprintf(k, sizeof(k), "b:%04d%02d%02d:%s", id->birth_year, id->birth_month,
+					 id->birth_day, initial(ginit, ini[1]));
+			n += put_key(out, k);
+		}
+		if (id->city[0])
+		{
+			snprintf(k, sizeof(k), "b:%04d%02d%02d:c%s", id->birth_year, id->birth_month,
+					 id->birth_day, initial(id->city[0], ini[2]));
+			n += put_key(out, k);
+		}
 	}
 	if (id->postal_code[0] && id->birth_year > 0 && strlen(id->postal_code) < 40)
 	{
@@ -100,6 +140,38 @@ cl_block_keys(const cl_identity *id, cl_buf *out)
 				a++;
 		}
 	}
+	/* family name, house number and the street's first word (the postal
+	 * code, the birth date and the given name may all have changed) */
+	if (id->family_dm[0][0])
+	{
+		const char *a = id->address;
+
+		while (*a)
+		{
+			size_t		wl = strcspn(a, " ");
+			size_t		d = strspn(a, "0123456789");
+
+			if (d == wl && wl > 0 && wl < 10)
+			{
+				const char *st = a + wl;
+				size_t		sw;
+
+				while (*st == ' ')
+					st++;
+				sw = strcspn(st, " ");
+				if (sw > 0 && sw < 32)
+				{
+					snprintf(k, sizeof(k), "h:%s:%.*s:%.*s", id->family_dm[0], (int) wl, a,
+							 (int) sw, st);
+					n += put_key(out, k);
+				}
+				break;
+			}
+			a += wl;
+			while (*a == ' ')
+				a++;
+		}
+	}
 	for (int i = 0; i < id->n_identifiers; i++)
 	{
 		const char *v = strchr(id->identifiers[i], '|') + 1;
@@ -110,20 +182,37 @@ cl_block_keys(const cl_identity *id, cl_buf *out)
 		n += put_key(out, id->identifiers[i]);
 
 		/*
-		 * the deletion neighbourhood of the value: one key per deleted
-		 * character, so that values one substitution, transposition,
-		 * insertion or deletion apart share a key
+		 * values one substitution apart share the value with that position
+		 * deleted, tagged with the position; values one adjacent
+		 * transposition apart share the value with those two characters in
+		 * sorted order, tagged with the position.  Tagging keeps the blocks
+		 * small: an untagged deletion neighbourhood also joins values two
+		 * edits apart (a character deleted here, inserted there), six
+		 * random neighbours in seven at a million 7-digit numbers.
 		 */
 		if (vl >= CL_BLOCK_DEL_MIN && vl <= CL_BLOCK_DEL_MAX)
 		{
 			for (size_t d = 0; d < vl; d++)
 			{
-				if (d > 0 && v[d] == v[d - 1])
-					continue;	/* same string as the previous deletion */
-				cl_buf_append_str(out, "d:");
+				snprintf(k, sizeof(k), "d:%d:", (int) d);
+				cl_buf_append_str(out, k);
 				cl_buf_append(out, id->identifiers[i], sl);
 				cl_buf_append(out, v, d);
 				cl_buf_append(out, v + d + 1, vl - d - 1);
+				cl_buf_append_char(out, '\0');
+				n++;
+			}
+			for (size_t d = 0; d + 1 < vl; d++)
+			{
+				if (v[d] == v[d + 1])
+					continue;	/* a transposition would change nothing */
+				snprintf(k, sizeof(k), "x:%d:", (int) d);
+				cl_buf_append_str(out, k);
+				cl_buf_append(out, id->identifiers[i], sl);
+				cl_buf_append(out, v, d);
+				cl_buf_append_char(out, v[d] < v[d + 1] ? v[d] : v[d + 1]);
+				cl_buf_append_char(out, v[d] < v[d + 1] ? v[d + 1] : v[d]);
+				cl_buf_append(out, v + d + 2, vl - d - 2);
 				cl_buf_append_char(out, '\0');
 				n++;
 			}

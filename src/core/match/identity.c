@@ -778,3 +778,35 @@ done:
 	cl_buf_free(&vals);
 	return ok;
 }
+
+static int
+cmp_int(int a, int b)
+{
+	return (a > b) - (a < b);
+}
+
+int
+cl_identity_compare(const cl_identity *a, const cl_identity *b)
+{
+	const char *const fa[] = {a->family, a->given};
+	const char *const fb[] = {b->family, b->given};
+	const char *const ra[] = {a->postal_code, a->city, a->address, a->phone};
+	const char *const rb[] = {b->postal_code, b->city, b->address, b->phone};
+	int			c;
+
+	for (int k = 0; k < 2; k++)
+		if ((c = strcmp(fa[k], fb[k])) != 0)
+			return c;
+	if ((c = cmp_int(a->birth_year, b->birth_year)) != 0 ||
+		(c = cmp_int(a->birth_month, b->birth_month)) != 0 ||
+		(c = cmp_int(a->birth_day, b->birth_day)) != 0 ||
+		(c = cmp_int((unsigned char) a->sex, (unsigned char) b->sex)) != 0)
+		return c;
+	for (int k = 0; k < 4; k++)
+		if ((c = strcmp(ra[k], rb[k])) != 0)
+			return c;
+	for (int k = 0; k < a->n_identifiers && k < b->n_identifiers; k++)
+		if ((c = strcmp(a->identifiers[k], b->identifiers[k])) != 0)
+			return c;
+	return cmp_int(a->n_identifiers, b->n_identifiers);
+}

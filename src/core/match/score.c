@@ -303,6 +303,123 @@ cl_match_compare(const cl_identity *a, const cl_identity *b, cl_match_vector *ve
 }
 
 /* ------------------------------------------------------------------------
+ * Comparison with an early exit
+ * ------------------------------------------------------------------------ */
+
+void
+cl_match_scorer_init(cl_match_scorer *s, const cl_match_model *model)
+{
+	memset(s, 0, sizeof(*s));
+	for (int f = 0; f < CL_MF_COUNT; f++)
+	{
+		const cl_match_field_def *d = &field_defs[f];
+		int			exact = 1;	/* level 1 is exact in every field */
+		double		best = -INFINITY;
+
+		for (int l = 0; l < d->n_levels; l++)
+		{
+			double		w = 0.0;
+
+			if (!d->level_null[l] && model->m[f][l] > 0.0 && model->u[f][l] > 0.0)
+				w = cl_match_log2(model->m[f][l] / model->u[f][l]);
+			s->w[f][l] = w;
+			if (l != 0 && l != exact && w > best)
+				best = w;	/* null levels other than missing count as 0 */
+		}
+		s->w_inexact_max[f] = best;
+		s->w_exact_max[f] = s->w[f][exact];
+		if (d->tf_level == exact && model->tf_min_u[f] > 0.0 &&
+			model->tf_min_u[f] < model->u[f][exact] && model->m[f][exact] > 0.0)
+			s->w_exact_max[f] = cl_match_log2(model->m[f][exact] / model->tf_min_u[f]);
+	}
+}
+
+/* the cheap part of a string field: missing (0), exact (1) or not yet known (-1) */
+static int
+settle_string(const char *a, const char *b)
+{
+	if (empty(a) || empty(b))
+		return 0;
+	return strcmp(a, b) == 0 ? 1 : -1;
+}
+
+bool
+cl_match_compare_bounded(const cl_match_scorer *s, const cl_identity *a,
+						 const cl_identity *b, double min_score, cl_match_vector *vec)
+{
+	static const int slow[4] = {CL_MF_FAMILY, CL_MF_GIVEN, CL_MF_ADDRESS, CL_MF_CITY};
+	double		known = 0.0;
+	double		open = 0.0;
+	int			lv[4];
+
+	/* the cheap fields */
+	vec->level[CL_MF_BIRTH_DATE] = (unsigned char)
+		cl_date_similarity(a->birth_year, a->birth_month, a->birth_day,
+						   b->birth_year, b->birth_month, b->birth_day);
+	if (a->sex == '\0' || b->sex == '\0')
+		vec->level[CL_MF_SEX] = 0;
+	else
+		vec->level[CL_MF_SEX] = a->sex == b->sex ? 1 : 2;
+	vec->level[CL_MF_POSTAL_CODE] = (unsigned char) cmp_simple(a->postal_code, b->postal_code, 1);
+	vec->level[CL_MF_PHONE] = (unsigned char) cmp_phone(a->phone, b->phone);
+	vec->level[CL_MF_IDENTIFIER] = (unsigned char) cmp_identifiers(a, b);
+	known = s->w[CL_MF_BIRTH_DATE][vec->level[CL_MF_BIRTH_DATE]] +
+		s->w[CL_MF_SEX][vec->level[CL_MF_SEX]] +
+		s->w[CL_MF_POSTAL_CODE][vec->level[CL_MF_POSTAL_CODE]] +
+		s->w[CL_MF_PHONE][vec->level[CL_MF_PHONE]] +
+		s->w[CL_MF_IDENTIFIER][vec->level[CL_MF_IDENTIFIER]];
+
+	/* the string fields: missing and exact values are settled by a strcmp */
+	lv[0] = settle_string(a->family, b->family);
+	lv[1] = settle_string(a->given, b->given);
+	lv[2] = settle_string(a->address, b->address);
+	lv[3] = settle_string(a->city, b->city);
+	for (int k = 0; k < 4; k++)
+	{
+		int			f = slow[k];
+
+		if (lv[k] == 1)
+			known += s->w_exact_max[f];
+		else if (lv[k] < 0)
+			open += s->w_inexact_max[f];
+	}
+	if (known + open < min_score)
+		return false;
+
+	/* the string comparisons, while the pair can still reach min_score */
+	for (int k = 0; k < 4; k++)
+	{
+		int			f = slow[k];
+		int			l;
+
+		if (lv[k] >= 0)
+		{
+			vec->level[f] = (unsigned char) lv[k];
+			continue;
+		}
+		switch (f)
+		{
+			case CL_MF_FAMILY:
+				l = cmp_family(a, b);
+				break;
+			case CL_MF_GIVEN:
+				l = cmp_given(a, b);
+				break;
+			default:
+				l = cmp_simple(f == CL_MF_CITY ? a->city : a->address,
+							   f == CL_MF_CITY ? b->city : b->address, 2);
+				break;
+		}
+		vec->level[f] = (unsigned char) l;
+		open -= s->w_inexact_max[f];
+		known += s->w[f][l];
+		if (known + open < min_score)
+			return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------------
  * Scores
  * ------------------------------------------------------------------------ */
 

@@ -25,6 +25,7 @@ BEGIN
 	r := match_train('SELECT id, identity FROM bench');
 	PERFORM bench_put('train_s', extract(epoch FROM clock_timestamp() - t0));
 	PERFORM bench_put('candidate_pairs', (r ->> 'candidate_pairs')::float8);
+	PERFORM bench_put('sampled_pairs', (r ->> 'sampled_pairs')::float8);
 	PERFORM bench_put('skipped_common_keys', (r ->> 'skipped_common_keys')::float8);
 	PERFORM bench_put('em_iterations', (r ->> 'iterations')::float8);
 END $$;

@@ -21,7 +21,8 @@ print(f"| index build | {r['gin_build_s']:.1f} s (GIN, {r['gin_size_mb']:.0f} MB
 print(f"| linkage end to end | {ours:.1f} s (match_train {r['train_s']:.1f} s + match_clusters {r['clusters_s']:.1f} s) | "
       f"{r['dba_linkage_s']:.1f} s (blocking + scoring; threshold search not counted) | {ours / r['dba_linkage_s']:.2f}x the time |")
 print(f"| candidate pairs | {int(r['candidate_pairs']):,} ({int(r['skipped_common_keys'])} keys shared by more than pg_clinical.match_max_block records skipped) | "
-      f"{int(r['dba_candidate_pairs']):,} | |")
+      f"{int(r['dba_candidate_pairs']):,} | {r['candidate_pairs'] / r['dba_candidate_pairs']:.2f}x the pairs |")
+print(f"| pairs EM trains on | {int(r.get('sampled_pairs', r['candidate_pairs'])):,} (a fixed-seed sample of the candidate pairs) | | |")
 print(f"| match_clusters pairs per second | {pairs_per_s:,.0f} | | |")
 print(f"| pair F1 (true pairs {int(r['true_pairs']):,}) | {r['clusters_f1']:.6f} (clusters at 0.9, no labels) | "
       f"{r['dba_f1']:.6f} (threshold {r['dba_threshold']:.2f} picked with the labels) | {r['clusters_f1'] / r['dba_f1']:.4f} |")
