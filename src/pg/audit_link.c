@@ -34,6 +34,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "access/stratnum.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
@@ -42,6 +43,7 @@
 #include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -87,6 +89,9 @@
  * the extension is dropped.
  */
 static AuditRelids relids_cache;
+
+/* the last batch number this backend read: a starting point, only a hint */
+static int64 last_batch_seen = 0;
 static bool relids_valid = false;
 static bool relids_callback_registered = false;
 
@@ -223,7 +228,13 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 	memset(tail, 0, sizeof(*tail));
 	*problem = NULL;
 
-	/* the last batch, through the primary key index, backwards */
+	/*
+	 * The last batch, through the primary key index, backwards.  A keyless
+	 * backward scan reads the whole last leaf page; starting from the last
+	 * batch this backend saw (batches only grow) reads only the few items
+	 * after it.  If there is none (the trail was re-created), a keyless
+	 * scan decides.
+	 */
 	chainrel = table_open(ids->chain, AccessShareLock);
 	check_shape(chainrel, CHAIN_NATTS);
 	if (!OidIsValid(RelationGetPrimaryKeyIndex(chainrel)))
@@ -231,8 +242,23 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("clinical_audit.chain has no primary key")));
 	idxrel = index_open(RelationGetPrimaryKeyIndex(chainrel), AccessShareLock);
-	scan = systable_beginscan_ordered(chainrel, idxrel, SnapshotSelf, 0, NULL);
-	tup = systable_getnext_ordered(scan, BackwardScanDirection);
+	tup = NULL;
+	if (last_batch_seen > 0)
+	{
+		ScanKeyData key;
+
+		ScanKeyInit(&key, 1, BTGreaterEqualStrategyNumber, F_INT8GE,
+					Int64GetDatum(last_batch_seen));
+		scan = systable_beginscan_ordered(chainrel, idxrel, SnapshotSelf, 1, &key);
+		tup = systable_getnext_ordered(scan, BackwardScanDirection);
+		if (tup == NULL)
+			systable_endscan_ordered(scan);
+	}
+	if (tup == NULL)
+	{
+		scan = systable_beginscan_ordered(chainrel, idxrel, SnapshotSelf, 0, NULL);
+		tup = systable_getnext_ordered(scan, BackwardScanDirection);
+	}
 	if (tup != NULL)
 	{
 		Datum		v[CHAIN_NATTS];
@@ -252,6 +278,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 			tail->next_position = DatumGetInt64(v[CH_FIRST_POSITION]) +
 				DatumGetInt32(v[CH_N_ENTRIES]);
 			tail->queue_mark = n[CH_QUEUE_MARK] ? 0 : DatumGetInt64(v[CH_QUEUE_MARK]);
+			last_batch_seen = DatumGetInt64(v[CH_BATCH]);
 		}
 	}
 	systable_endscan_ordered(scan);
