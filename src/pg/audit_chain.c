@@ -597,10 +597,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &rettd) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	rettd = BlessTupleDesc(rettd);
-	if (!cl_audit_relids(&ids))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("the tables of the audit trail (schema clinical_audit) are missing")));
+	cl_audit_require_relids(&ids);
 
 	/*
 	 * Link what is pending, keeping the chain lock; a damaged end of chain
@@ -676,10 +673,7 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only a superuser may archive audit log entries")));
-	if (!cl_audit_relids(&ids))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("the tables of the audit trail (schema clinical_audit) are missing")));
+	cl_audit_require_relids(&ids);
 
 	/* the chain lock: nothing is linked while we move the anchor */
 	(void) cl_audit_link_all(&ids);

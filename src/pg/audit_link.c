@@ -565,8 +565,8 @@ cl_audit_link_all(const AuditRelids *ids)
 	return linked;
 }
 
-static void
-require_relids(AuditRelids *ids)
+void
+cl_audit_require_relids(AuditRelids *ids)
 {
 	if (!cl_audit_relids(ids))
 		ereport(ERROR,
@@ -582,7 +582,7 @@ cl_audit_link(PG_FUNCTION_ARGS)
 {
 	AuditRelids ids;
 
-	require_relids(&ids);
+	cl_audit_require_relids(&ids);
 	PG_RETURN_INT64(cl_audit_link_all(&ids));
 }
 
@@ -609,7 +609,7 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &rettd) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	rettd = BlessTupleDesc(rettd);
-	require_relids(&ids);
+	cl_audit_require_relids(&ids);
 	/* on a standby or read-only: the end of what is linked so far */
 	if (cl_audit_can_link())
 		(void) cl_audit_link_all(&ids);

@@ -90,6 +90,8 @@ typedef struct AuditRelids
 } AuditRelids;
 
 bool		cl_audit_relids(AuditRelids *ids);
+/* the same, or an ERROR (42P01) when the extension's tables are missing */
+void		cl_audit_require_relids(AuditRelids *ids);
 
 /* where the chain ends: the next batch number and position, the last hash */
 typedef struct ChainTail
