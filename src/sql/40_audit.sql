@@ -492,7 +492,7 @@ AS $$
 					'type', 'changed_columns',
 					'valueString', array_to_string(l.changed_columns, ','))
 				 END),
-				(4, jsonb_build_object('type', 'chain_hash', 'valueString', encode(l.hash, 'hex')))
+				(4, jsonb_build_object('type', 'entry_hash', 'valueString', encode(l.hash, 'hex')))
 				) d(n, v) WHERE d.v IS NOT NULL)
 		))
 	))::@extschema@.fhir
