@@ -66,10 +66,21 @@ SELECT regress_error($$INSERT INTO clinical_audit.log (id) VALUES (99)$$);
 SELECT regress_error('SELECT * FROM clinical_audit.chain');
 SELECT regress_error($$INSERT INTO clinical_audit.pending VALUES ('1', '{1}', '')$$);
 SELECT regress_error('SELECT audit_link()');
--- but can verify the chain and read the checkpoint
+-- but can verify the chain and read the checkpoint, without taking the
+-- chain lock (only the trail's owner links queued entries first: the lock
+-- is held to the end of the caller's transaction)
+BEGIN;
 SELECT ok, entries_checked FROM audit_verify();
 SELECT entries, batch FROM audit_checkpoint();
+SELECT count(*) AS chain_locks_held FROM pg_locks
+WHERE relation = 'clinical_audit.chain'::regclass AND pid = pg_backend_pid() AND mode = 'ExclusiveLock';
+COMMIT;
 RESET ROLE;
+BEGIN;
+SELECT ok FROM audit_verify();
+SELECT count(*) AS chain_locks_held FROM pg_locks
+WHERE relation = 'clinical_audit.chain'::regclass AND pid = pg_backend_pid() AND mode = 'ExclusiveLock';
+COMMIT;
 
 -- per-transaction data: one xid and one transaction start for all the
 -- entries of a transaction; distinct ones otherwise; the backend pid
@@ -234,6 +245,23 @@ SELECT c.entries = (SELECT count(*) FROM clinical_audit.log) AS all_entries,
 	   c.batch = (SELECT max(batch) FROM clinical_audit.chain) AS last_batch,
 	   c.hash = (SELECT encode(hash, 'hex') FROM clinical_audit.chain ORDER BY batch DESC LIMIT 1) AS head_hash
 FROM audit_checkpoint() c;
+
+-- a procedure that commits in a loop: each transaction's entries are
+-- written and linked at its commit
+CREATE PROCEDURE regress_admit(n int) LANGUAGE plpgsql AS $$
+BEGIN
+	FOR i IN 1 .. n LOOP
+		INSERT INTO patient (id, mrn) VALUES (1000 + i, 'P' || i);
+		COMMIT;
+	END LOOP;
+END $$;
+CALL regress_admit(3);
+SELECT count(DISTINCT l.xid) AS transactions, count(*) AS entries,
+	   count(DISTINCT c.batch) AS batches
+FROM clinical_audit.log l JOIN clinical_audit.chain c ON l.id = ANY (c.entry_ids)
+WHERE l.row_key ->> 'id' IN ('1001', '1002', '1003');
+SELECT ok FROM audit_verify();
+DROP PROCEDURE regress_admit(int);
 
 -- dropping an audited column or table leaves the log readable and verifiable
 ALTER TABLE patient DROP COLUMN score;

@@ -104,6 +104,19 @@ INSERT INTO chart VALUES (2, 'b');
 PREPARE TRANSACTION 'regress_audit_2pc';
 SELECT count(*) AS prepared FROM pg_prepared_xacts WHERE gid = 'regress_audit_2pc';
 SELECT count(*) AS entries FROM clinical_audit.log;
+-- ... nor keep the chain lock (taken by audit_verify() of the trail's owner):
+-- a prepared transaction holding it would stop all linking
+BEGIN;
+SELECT ok FROM audit_verify();
+PREPARE TRANSACTION 'regress_audit_2pc_lock';
+SELECT count(*) AS prepared FROM pg_prepared_xacts WHERE gid = 'regress_audit_2pc_lock';
+-- a chain lock taken in a rolled-back savepoint is gone with it
+BEGIN;
+SAVEPOINT s;
+SELECT ok FROM audit_verify();
+ROLLBACK TO SAVEPOINT s;
+PREPARE TRANSACTION 'regress_audit_2pc_sp';
+COMMIT PREPARED 'regress_audit_2pc_sp';
 
 -- audit_history and audit_to_fhir read the log with the caller's rights
 SET ROLE regress_audit_other;

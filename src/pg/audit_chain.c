@@ -369,6 +369,9 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	MemoryContext batchcxt = AllocSetContextCreate(CurrentMemoryContext,
 												   "audit_verify batch",
 												   ALLOCSET_DEFAULT_SIZES);
+	MemoryContext entrycxt = AllocSetContextCreate(CurrentMemoryContext,
+												   "audit_verify entry",
+												   ALLOCSET_DEFAULT_SIZES);
 
 	memcpy(prev, tail->anchored ? tail->anchor_hash : cl_audit_genesis_hash,
 		   AUDIT_HASH_LEN);
@@ -468,9 +471,11 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 				elog(ERROR, "clinical_audit.log has an unexpected shape");
 			memcpy(values, slot->tts_values, sizeof(values));
 			memcpy(nulls, slot->tts_isnull, sizeof(nulls));
-			old = MemoryContextSwitchTo(batchcxt);
+			/* detoasted copies of one entry, freed before the next one */
+			old = MemoryContextSwitchTo(entrycxt);
 			cl_audit_entry_hash(values, nulls, h);
 			MemoryContextSwitchTo(old);
+			MemoryContextReset(entrycxt);
 			if (!cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], entry_stored) ||
 				memcmp(entry_stored, h, AUDIT_HASH_LEN) != 0)
 			{
@@ -504,6 +509,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	systable_endscan_ordered(cscan);
 	ExecDropSingleTupleTableSlot(slot);
 	MemoryContextDelete(batchcxt);
+	MemoryContextDelete(entrycxt);
 	index_close(logidx, AccessShareLock);
 	table_close(logrel, AccessShareLock);
 	index_close(chainidx, AccessShareLock);
@@ -604,18 +610,28 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	 * is reported, not raised.  On a standby or in a read-only transaction
 	 * nothing can be linked: what is queued is checked as queued.
 	 */
-	locked = cl_audit_can_link();
+	locked = cl_audit_can_link(&ids);
 	if (locked)
 	{
 		if (cl_audit_read_tail(&ids, &tail, &problem))
 			(void) cl_audit_link_all(&ids);
 		else
+		{
 			LockRelationOid(ids.chain, ExclusiveLock);
+			cl_audit_note_chain_lock(ids.chain);
+		}
 	}
 
+	/*
+	 * One snapshot for everything read from here on.  With the chain lock
+	 * the end of the chain cannot move; without it (read-only, a standby, a
+	 * role that does not own the trail) it is read as of the snapshot too,
+	 * so that a concurrent archive or linking cannot look like tampering.
+	 */
 	snap = RegisterSnapshot(GetLatestSnapshot());
 	seen = idset_create(CurrentMemoryContext, 1024, NULL);
-	if (!cl_audit_read_tail(&ids, &tail, &problem))
+	if (!(locked ? cl_audit_read_tail(&ids, &tail, &problem)
+		  : cl_audit_read_tail_snapshot(&ids, &tail, &problem, snap)))
 		broken(&vs, 0, "%s", problem);
 	else
 		verify_batches(&ids, &tail, snap, locked, seen, &vs);

@@ -37,11 +37,13 @@
 #include "access/stratnum.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
@@ -177,7 +179,8 @@ check_shape(Relation rel, int natts)
  * anchor is malformed, which only tampering produces.
  */
 static bool
-read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem)
+read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
+			Snapshot snap)
 {
 	Relation	anchorrel;
 	SysScanDesc scan;
@@ -186,7 +189,7 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem)
 
 	anchorrel = table_open(ids->anchor, AccessShareLock);
 	check_shape(anchorrel, ANCHOR_NATTS);
-	scan = systable_beginscan(anchorrel, InvalidOid, false, SnapshotSelf, 0, NULL);
+	scan = systable_beginscan(anchorrel, InvalidOid, false, snap, 0, NULL);
 	while ((tup = systable_getnext(scan)) != NULL)
 	{
 		Datum		v[ANCHOR_NATTS];
@@ -216,7 +219,7 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem)
  */
 static bool
 read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
-		  bool with_anchor)
+		  bool with_anchor, Snapshot snap)
 {
 	Relation	chainrel;
 	Relation	idxrel;
@@ -249,14 +252,14 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 
 		ScanKeyInit(&key, 1, BTGreaterEqualStrategyNumber, F_INT8GE,
 					Int64GetDatum(last_batch_seen));
-		scan = systable_beginscan_ordered(chainrel, idxrel, SnapshotSelf, 1, &key);
+		scan = systable_beginscan_ordered(chainrel, idxrel, snap, 1, &key);
 		tup = systable_getnext_ordered(scan, BackwardScanDirection);
 		if (tup == NULL)
 			systable_endscan_ordered(scan);
 	}
 	if (tup == NULL)
 	{
-		scan = systable_beginscan_ordered(chainrel, idxrel, SnapshotSelf, 0, NULL);
+		scan = systable_beginscan_ordered(chainrel, idxrel, snap, 0, NULL);
 		tup = systable_getnext_ordered(scan, BackwardScanDirection);
 	}
 	if (tup != NULL)
@@ -289,7 +292,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 
 	if (have_batch && !with_anchor)
 		return true;
-	if (!read_anchor(ids, tail, problem))
+	if (!read_anchor(ids, tail, problem, snap))
 		return false;
 	if (!have_batch)
 	{
@@ -317,7 +320,14 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 bool
 cl_audit_read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem)
 {
-	return read_tail(ids, tail, problem, true);
+	return read_tail(ids, tail, problem, true, SnapshotSelf);
+}
+
+bool
+cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
+							const char **problem, Snapshot snap)
+{
+	return read_tail(ids, tail, problem, true, snap);
 }
 
 /* one queued transaction */
@@ -347,7 +357,7 @@ pending_cmp(const void *a, const void *b)
  * unlinked, which audit_verify() reports.
  */
 static PendingRow *
-read_pending(Relation pendrel, int *count)
+read_pending(Relation pendrel, int *count, bool *drained)
 {
 	SysScanDesc scan;
 	HeapTuple	tup;
@@ -402,6 +412,7 @@ malformed:
 				 errmsg("a malformed row of clinical_audit.pending is left unlinked"),
 				 errhint("The audit trail was tampered with; run audit_verify().")));
 	}
+	*drained = (entries < BATCH_MAX_QUEUED_ENTRIES);
 	systable_endscan(scan);
 	if (n > 1)
 		qsort(rows, n, sizeof(PendingRow), pending_cmp);
@@ -441,10 +452,11 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 	Datum		values[CHAIN_NATTS];
 	bool		nulls[CHAIN_NATTS] = {false, false, false, false, false, false, false, false};
 	int64		mark;
+	bool		drained = true;
 	Datum	   *id_datums;
 	HeapTuple	tup;
 
-	if (!read_tail(ids, &tail, &problem, false))
+	if (!read_tail(ids, &tail, &problem, false, SnapshotSelf))
 	{
 		ereport(WARNING,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -464,7 +476,10 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 		nrows = 0;
 	}
 	else
-		rows = read_pending(pendrel, &nrows);
+		rows = read_pending(pendrel, &nrows, &drained);
+	/* rows left behind by the size cap: make the next linker look again */
+	if (!drained)
+		mark = tail.queue_mark;
 	for (int r = 0; r < nrows; r++)
 		total += rows[r].n;
 	if (total == 0)
@@ -524,10 +539,23 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 	return total;
 }
 
+/*
+ * Whether audit_verify() and audit_checkpoint() link what is queued first:
+ * not on a standby or in a read-only transaction, and only for the trail's
+ * owner (or a superuser).  Linking takes the chain lock until the end of
+ * the caller's transaction; were any role allowed to, an open (or prepared)
+ * transaction could stop all linking.
+ */
 bool
-cl_audit_can_link(void)
+cl_audit_can_link(const AuditRelids *ids)
 {
-	return !RecoveryInProgress() && !XactReadOnly;
+	if (RecoveryInProgress() || XactReadOnly)
+		return false;
+#if PG_VERSION_NUM >= 160000
+	return object_ownercheck(RelationRelationId, ids->chain, GetUserId());
+#else
+	return pg_class_ownercheck(ids->chain, GetUserId());
+#endif
 }
 
 int64
@@ -540,6 +568,7 @@ cl_audit_link_all(const AuditRelids *ids)
 
 	/* the chain lock, waiting for it, until the end of the transaction */
 	rel = table_open(ids->chain, ExclusiveLock);
+	cl_audit_note_chain_lock(ids->chain);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(rel->rd_rel->relowner,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
@@ -605,15 +634,29 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 	bool		nulls[4] = {false, false, false, false};
 	char		hex[AUDIT_HASH_LEN * 2 + 1];
 	static const char digits[] = "0123456789abcdef";
+	bool		ok;
 
 	if (get_call_result_type(fcinfo, NULL, &rettd) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	rettd = BlessTupleDesc(rettd);
 	cl_audit_require_relids(&ids);
-	/* on a standby or read-only: the end of what is linked so far */
-	if (cl_audit_can_link())
+	/*
+	 * On a standby, read-only, or for a role that is not the trail's owner:
+	 * the end of what is linked so far, as of one snapshot.
+	 */
+	if (cl_audit_can_link(&ids))
+	{
 		(void) cl_audit_link_all(&ids);
-	if (!cl_audit_read_tail(&ids, &tail, &problem))
+		ok = cl_audit_read_tail(&ids, &tail, &problem);
+	}
+	else
+	{
+		Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+
+		ok = cl_audit_read_tail_snapshot(&ids, &tail, &problem, snap);
+		UnregisterSnapshot(snap);
+	}
+	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("the audit chain is damaged: %s", problem),

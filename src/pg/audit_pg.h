@@ -20,6 +20,7 @@
 #include "storage/itemptr.h"
 #include "utils/array.h"
 #include "utils/relcache.h"
+#include "utils/snapshot.h"
 
 /* SHA-256 digest length */
 #define AUDIT_HASH_LEN 32
@@ -110,6 +111,9 @@ typedef struct ChainTail
 /* false, with a reason, when the last batch or the anchor is malformed */
 bool		cl_audit_read_tail(const AuditRelids *ids, ChainTail *tail,
 							   const char **problem);
+/* the same as of an MVCC snapshot (without the chain lock) */
+bool		cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
+										const char **problem, Snapshot snap);
 
 /*
  * Links the committed pending entries and then the given ones (the calling
@@ -125,8 +129,11 @@ int64		cl_audit_link_locked(const AuditRelids *ids, int n_own,
 /* audit_link(), audit_checkpoint(), audit_verify(): link everything pending now */
 int64		cl_audit_link_all(const AuditRelids *ids);
 
-/* false on a standby or in a read-only transaction */
-bool		cl_audit_can_link(void);
+/* false on a standby, read-only, or for a role that does not own the trail */
+bool		cl_audit_can_link(const AuditRelids *ids);
+
+/* the transaction holds the chain lock (audit_trigger.c: no PREPARE then) */
+void		cl_audit_note_chain_lock(Oid chain);
 
 /* a bytea holding a SHA-256; false if the datum is not one */
 bool		cl_audit_get_hash(Datum d, bool isnull, uint8 *out);

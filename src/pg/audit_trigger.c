@@ -79,6 +79,7 @@ typedef struct AuditXactState
 	int			maxentries;
 	bool		linked;			/* the pre-commit callback has run */
 	Oid			chain_lock;		/* clinical_audit.chain, when we hold the chain lock */
+	SubTransactionId chain_lock_subid;	/* the subtransaction that took it */
 	/* strings shared by consecutive entries (in TopTransactionContext) */
 	Oid			nsp_oid;
 	Datum		nsp_name;
@@ -684,6 +685,8 @@ commit_entries(void)
 	TupleTableSlot *slot;
 	CommandId	cid;
 	int			n = xs.nentries;
+	MemoryContext cxt;
+	MemoryContext oldcxt;
 
 	if (!cl_audit_relids(&ids))
 	{
@@ -693,6 +696,15 @@ commit_entries(void)
 						n)));
 		return;
 	}
+
+	/*
+	 * Everything allocated here goes when it is done: the current context
+	 * may live on (a procedure that COMMITs in a loop runs this in its own
+	 * context, freed only at the end of the CALL).
+	 */
+	cxt = AllocSetContextCreate(TopTransactionContext, "audit commit",
+								ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
 
 	logrel = table_open(ids.log, RowExclusiveLock);
 	if (RelationGetDescr(logrel)->natts != AL_NATTS)
@@ -770,7 +782,7 @@ commit_entries(void)
 	 */
 	if (ConditionalLockRelationOid(ids.chain, ExclusiveLock))
 	{
-		xs.chain_lock = ids.chain;
+		cl_audit_note_chain_lock(ids.chain);
 		if (cl_audit_link_locked(&ids, n, entry_ids, hashes) < 0)
 			queue_entries(&ids, n, entry_ids, hashes);
 	}
@@ -783,6 +795,17 @@ commit_entries(void)
 	PopActiveSnapshot();
 	SetUserIdAndSecContext(save_userid, save_sec);
 	table_close(logrel, NoLock);
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(cxt);
+}
+
+void
+cl_audit_note_chain_lock(Oid chain)
+{
+	if (OidIsValid(xs.chain_lock))
+		return;					/* held already, by this or an outer subtransaction */
+	xs.chain_lock = chain;
+	xs.chain_lock_subid = GetCurrentSubTransactionId();
 }
 
 static void
@@ -799,6 +822,11 @@ audit_xact_callback(XactEvent event, void *arg)
 			xs.linked = true;
 			break;
 		case XACT_EVENT_PRE_PREPARE:
+			if (OidIsValid(xs.chain_lock))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot PREPARE a transaction that holds the audit chain lock"),
+						 errdetail("It was taken by audit_verify(), audit_checkpoint(), audit_link() or audit_archive(); a prepared transaction would keep it and stop all linking.")));
 			if (xs.nentries > 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -833,6 +861,14 @@ static void
 audit_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					   SubTransactionId parentSubid, void *arg)
 {
+	/* the chain lock goes with the subtransaction that took it, or to its parent */
+	if (OidIsValid(xs.chain_lock) && xs.chain_lock_subid == mySubid)
+	{
+		if (event == SUBXACT_EVENT_ABORT_SUB)
+			xs.chain_lock = InvalidOid;
+		else if (event == SUBXACT_EVENT_COMMIT_SUB)
+			xs.chain_lock_subid = parentSubid;
+	}
 	if (event != SUBXACT_EVENT_ABORT_SUB)
 		return;
 

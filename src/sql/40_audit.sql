@@ -325,8 +325,12 @@ CREATE FUNCTION audit_verify(OUT ok boolean, OUT entries_checked bigint,
 							 OUT first_broken_id bigint, OUT reason text)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'cl_audit_verify'
-	LANGUAGE C VOLATILE SECURITY DEFINER
+	LANGUAGE C VOLATILE
 	SET search_path = pg_catalog, pg_temp;
+-- Not SECURITY DEFINER: the C code reads the trail itself (returning only
+-- ids and reasons), and links queued entries first only when the caller
+-- owns the trail, since linking holds the chain lock to the end of the
+-- caller's transaction.
 COMMENT ON FUNCTION audit_verify() IS
 	'walk the audit hash chain: ok, entries checked, the first broken entry and why';
 
@@ -341,10 +345,10 @@ CREATE FUNCTION audit_checkpoint(OUT entries bigint, OUT batch bigint, OUT hash 
 								 OUT taken_at timestamptz)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'cl_audit_checkpoint'
-	LANGUAGE C VOLATILE SECURITY DEFINER
+	LANGUAGE C VOLATILE
 	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION audit_checkpoint() IS
-	'links pending entries, then returns the head of the audit chain (entries linked, last batch, its hash) to anchor outside the database';
+	'the end of the audit chain (entries linked, last batch, its hash) to anchor outside the database; the owner links queued entries first';
 
 CREATE FUNCTION audit_archive(through_batch bigint) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'cl_audit_archive'
