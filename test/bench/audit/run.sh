@@ -69,10 +69,11 @@ server_cpu_ticks() {
 	[ -n "$pm" ] && [ -r "/proc/$pm/stat" ] || return 0
 	{
 		awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+		# a child may exit between ps and awk (pipefail is on)
 		for c in $(ps --ppid "$pm" -o pid= 2>/dev/null); do
-			awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+			awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true
 		done
-	} | awk '{s += $1} END {print s}'
+	} | awk '{s += $1} END {print s}' || true
 }
 TICK=$(getconf CLK_TCK)
 
@@ -88,10 +89,12 @@ measure() {
 	for mode in $MODES; do all[$mode]=""; cpu[$mode]=""; done
 	for round in $(seq 1 "$ROUNDS"); do
 		for mode in $MODES; do
-			psql_q -d "$DB" -c "SELECT bench_audit.set_mode('$mode')" -c "CHECKPOINT" >/dev/null 2>&1
+			psql_q -d "$DB" -c "SELECT bench_audit.set_mode('$mode')" -c "CHECKPOINT" >/dev/null ||
+				die "could not switch to mode $mode"
 			local t0 t1 out ntx us=""
 			t0=$(server_cpu_ticks)
-			out=$("$PGBENCH" -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" -f "$HERE/txn.sql" "$DB" 2>&1)
+			out=$("$PGBENCH" -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" -f "$HERE/txn.sql" "$DB" 2>&1) ||
+				die "pgbench failed in mode $mode: $(echo "$out" | tail -5)"
 			t1=$(server_cpu_ticks)
 			line=$(echo "$out" | grep -E '^tps = ' | head -1)
 			tps=$(echo "$line" | sed -E 's/^tps = ([0-9.]+).*/\1/')
