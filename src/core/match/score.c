@@ -283,11 +283,10 @@ cmp_identifiers(const cl_identity *a, const cl_identity *b)
 	return common ? L3_DIFFERENT : L3_MISSING;
 }
 
-void
-cl_match_compare(const cl_identity *a, const cl_identity *b, cl_match_vector *vec)
+/* the fields that are cheap to compare: birth date, sex, postcode, phone, identifiers */
+static void
+compare_cheap_fields(const cl_identity *a, const cl_identity *b, cl_match_vector *vec)
 {
-	vec->level[CL_MF_FAMILY] = (unsigned char) cmp_family(a, b);
-	vec->level[CL_MF_GIVEN] = (unsigned char) cmp_given(a, b);
 	vec->level[CL_MF_BIRTH_DATE] = (unsigned char)
 		cl_date_similarity(a->birth_year, a->birth_month, a->birth_day,
 						   b->birth_year, b->birth_month, b->birth_day);
@@ -296,10 +295,18 @@ cl_match_compare(const cl_identity *a, const cl_identity *b, cl_match_vector *ve
 	else
 		vec->level[CL_MF_SEX] = a->sex == b->sex ? 1 : 2;
 	vec->level[CL_MF_POSTAL_CODE] = (unsigned char) cmp_simple(a->postal_code, b->postal_code, 1);
-	vec->level[CL_MF_CITY] = (unsigned char) cmp_simple(a->city, b->city, 2);
-	vec->level[CL_MF_ADDRESS] = (unsigned char) cmp_simple(a->address, b->address, 2);
 	vec->level[CL_MF_PHONE] = (unsigned char) cmp_phone(a->phone, b->phone);
 	vec->level[CL_MF_IDENTIFIER] = (unsigned char) cmp_identifiers(a, b);
+}
+
+void
+cl_match_compare(const cl_identity *a, const cl_identity *b, cl_match_vector *vec)
+{
+	vec->level[CL_MF_FAMILY] = (unsigned char) cmp_family(a, b);
+	vec->level[CL_MF_GIVEN] = (unsigned char) cmp_given(a, b);
+	compare_cheap_fields(a, b, vec);
+	vec->level[CL_MF_CITY] = (unsigned char) cmp_simple(a->city, b->city, 2);
+	vec->level[CL_MF_ADDRESS] = (unsigned char) cmp_simple(a->address, b->address, 2);
 }
 
 /* ------------------------------------------------------------------------
@@ -353,16 +360,7 @@ cl_match_compare_bounded(const cl_match_scorer *s, const cl_identity *a,
 	int			lv[4];
 
 	/* the cheap fields */
-	vec->level[CL_MF_BIRTH_DATE] = (unsigned char)
-		cl_date_similarity(a->birth_year, a->birth_month, a->birth_day,
-						   b->birth_year, b->birth_month, b->birth_day);
-	if (a->sex == '\0' || b->sex == '\0')
-		vec->level[CL_MF_SEX] = 0;
-	else
-		vec->level[CL_MF_SEX] = a->sex == b->sex ? 1 : 2;
-	vec->level[CL_MF_POSTAL_CODE] = (unsigned char) cmp_simple(a->postal_code, b->postal_code, 1);
-	vec->level[CL_MF_PHONE] = (unsigned char) cmp_phone(a->phone, b->phone);
-	vec->level[CL_MF_IDENTIFIER] = (unsigned char) cmp_identifiers(a, b);
+	compare_cheap_fields(a, b, vec);
 	known = s->w[CL_MF_BIRTH_DATE][vec->level[CL_MF_BIRTH_DATE]] +
 		s->w[CL_MF_SEX][vec->level[CL_MF_SEX]] +
 		s->w[CL_MF_POSTAL_CODE][vec->level[CL_MF_POSTAL_CODE]] +
