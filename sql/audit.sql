@@ -73,13 +73,15 @@ BEGIN;
 SELECT ok, entries_checked FROM audit_verify();
 SELECT entries, batch FROM audit_checkpoint();
 SELECT count(*) AS chain_locks_held FROM pg_locks
-WHERE relation = 'clinical_audit.chain'::regclass AND pid = pg_backend_pid() AND mode = 'ExclusiveLock';
+WHERE locktype = 'object' AND classid = 'pg_class'::regclass AND objid = 'clinical_audit.chain'::regclass
+	AND pid = pg_backend_pid() AND mode = 'ExclusiveLock';
 COMMIT;
 RESET ROLE;
 BEGIN;
 SELECT ok FROM audit_verify();
 SELECT count(*) AS chain_locks_held FROM pg_locks
-WHERE relation = 'clinical_audit.chain'::regclass AND pid = pg_backend_pid() AND mode = 'ExclusiveLock';
+WHERE locktype = 'object' AND classid = 'pg_class'::regclass AND objid = 'clinical_audit.chain'::regclass
+	AND pid = pg_backend_pid() AND mode = 'ExclusiveLock';
 COMMIT;
 
 -- per-transaction data: one xid and one transaction start for all the
@@ -183,6 +185,23 @@ INSERT INTO typed VALUES (1, true, -2, 9007199254740993, 1.000, 'NaN', 1.5, 'Inf
 SELECT (SELECT new_row FROM clinical_audit.log WHERE table_name = 'typed')
 	   = (SELECT to_jsonb(t) FROM typed t) AS same_as_to_jsonb;
 SELECT new_row FROM clinical_audit.log WHERE table_name = 'typed';
+-- a row of scalars only takes the direct path (jsonb and its text built at
+-- once): the same jsonb, the same text, and the entry hashes below check it
+INSERT INTO typed (id, b, i2, i8, n, nan, f, inf, c, vc, d, ts, tstz, iv, u, scalar, m, r, pt, bin)
+	VALUES (2, false, 0, -9223372036854775808, -0.0500, 'NaN', -1e-7, '-Infinity', 'a"\',
+	E'\t\n\x01\u00e9\u20ac', '-infinity', '2026-03-15 10:15:00', NULL, '-1 mons',
+	'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '"\\\u0007"', 'ok', 'empty', '(0,0)', '\x');
+SELECT (SELECT new_row FROM clinical_audit.log WHERE table_name = 'typed' AND row_key = '{"id": 2}')
+	   = (SELECT to_jsonb(t) FROM typed t WHERE id = 2) AS same_as_to_jsonb;
+SELECT new_row::text FROM clinical_audit.log WHERE table_name = 'typed' AND row_key = '{"id": 2}';
+CREATE TABLE "odd keys" (zz int PRIMARY KEY, "a""b" text, "x\y" int, "\u00e9" text, a int, "ab" text, "b" bool);
+SELECT audit_enable('"odd keys"');
+INSERT INTO "odd keys" VALUES (1, 'q', -3, E'\u00e9', NULL, '', true);
+UPDATE "odd keys" SET "a""b" = E'line\r\nnext\b\f', b = NULL;
+SELECT old_row::text, new_row::text, row_key::text,
+	   new_row = (SELECT to_jsonb(o) FROM "odd keys" o) AS same_as_to_jsonb
+FROM clinical_audit.log WHERE table_name = 'odd keys' AND operation = 'UPDATE';
+DROP TABLE "odd keys";
 
 -- partitioned tables: present and future partitions are audited, under
 -- the partition's name; history through the parent covers them all

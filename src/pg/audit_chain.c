@@ -110,11 +110,15 @@ typedef struct HashStream
 #else
 	pg_sha256_ctx ctx;
 #endif
+	/* the bytes go to the digest in large pieces: each update has a cost */
+	size_t		used;
+	uint8		buf[8192];
 } HashStream;
 
 static void
 hs_init(HashStream *hs)
 {
+	hs->used = 0;
 #if PG_VERSION_NUM >= 140000
 	hs->ctx = pg_cryptohash_create(PG_SHA256);
 	if (hs->ctx == NULL || pg_cryptohash_init(hs->ctx) < 0)
@@ -127,7 +131,7 @@ hs_init(HashStream *hs)
 }
 
 static void
-hs_update(HashStream *hs, const void *data, size_t len)
+hs_digest(HashStream *hs, const void *data, size_t len)
 {
 #if PG_VERSION_NUM >= 140000
 	if (pg_cryptohash_update(hs->ctx, (const uint8 *) data, len) < 0)
@@ -140,20 +144,43 @@ hs_update(HashStream *hs, const void *data, size_t len)
 }
 
 static void
+hs_update(HashStream *hs, const void *data, size_t len)
+{
+	if (hs->used + len > sizeof(hs->buf))
+	{
+		if (hs->used > 0)
+			hs_digest(hs, hs->buf, hs->used);
+		hs->used = 0;
+		if (len > sizeof(hs->buf))
+		{
+			hs_digest(hs, data, len);
+			return;
+		}
+	}
+	memcpy(hs->buf + hs->used, data, len);
+	hs->used += len;
+}
+
+static void
 hs_final(HashStream *hs, uint8 *result)
 {
+	if (hs->used > 0)
+		hs_digest(hs, hs->buf, hs->used);
+	hs->used = 0;
+	{
 #if PG_VERSION_NUM >= 140000
-	int			rc = pg_cryptohash_final(hs->ctx, result, AUDIT_HASH_LEN);
+		int			rc = pg_cryptohash_final(hs->ctx, result, AUDIT_HASH_LEN);
 
-	pg_cryptohash_free(hs->ctx);
-	hs->ctx = NULL;
-	if (rc < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not compute SHA-256")));
+		pg_cryptohash_free(hs->ctx);
+		hs->ctx = NULL;
+		if (rc < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not compute SHA-256")));
 #else
-	pg_sha256_final(&hs->ctx, result);
+		pg_sha256_final(&hs->ctx, result);
 #endif
+	}
 }
 
 /* F(v): 4-byte big-endian length, then the bytes */
@@ -272,7 +299,8 @@ hs_datum(HashStream *hs, Oid type, Datum d)
 }
 
 void
-cl_audit_entry_hash(const Datum *values, const bool *nulls, uint8 *hash)
+cl_audit_entry_hash(const Datum *values, const bool *nulls,
+					const char *const *texts, uint8 *hash)
 {
 	HashStream	hs;
 
@@ -281,6 +309,8 @@ cl_audit_entry_hash(const Datum *values, const bool *nulls, uint8 *hash)
 	{
 		if (nulls[i])
 			hs_null(&hs);
+		else if (texts && texts[i])
+			hs_cstring(&hs, texts[i]);	/* the value's text form, known already */
 		else
 			hs_datum(&hs, cl_audit_column_types[i], values[i]);
 	}
@@ -473,7 +503,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 			memcpy(nulls, slot->tts_isnull, sizeof(nulls));
 			/* detoasted copies of one entry, freed before the next one */
 			old = MemoryContextSwitchTo(entrycxt);
-			cl_audit_entry_hash(values, nulls, h);
+			cl_audit_entry_hash(values, nulls, NULL, h);
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(entrycxt);
 			if (!cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], entry_stored) ||
@@ -617,7 +647,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 			(void) cl_audit_link_all(&ids);
 		else
 		{
-			LockRelationOid(ids.chain, ExclusiveLock);
+			(void) cl_audit_chain_lock(ids.chain, true);
 			cl_audit_note_chain_lock(ids.chain);
 		}
 	}

@@ -558,6 +558,31 @@ cl_audit_can_link(const AuditRelids *ids)
 #endif
 }
 
+static void
+chain_locktag(LOCKTAG *tag, Oid chain)
+{
+	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, RelationRelationId, chain, 1);
+}
+
+/* takes the chain lock (waiting for it if wait); false if it is busy */
+bool
+cl_audit_chain_lock(Oid chain, bool wait)
+{
+	LOCKTAG		tag;
+
+	chain_locktag(&tag, chain);
+	return LockAcquire(&tag, ExclusiveLock, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
+}
+
+void
+cl_audit_chain_unlock(Oid chain)
+{
+	LOCKTAG		tag;
+
+	chain_locktag(&tag, chain);
+	LockRelease(&tag, ExclusiveLock, false);
+}
+
 int64
 cl_audit_link_all(const AuditRelids *ids)
 {
@@ -567,7 +592,8 @@ cl_audit_link_all(const AuditRelids *ids)
 	int64		linked;
 
 	/* the chain lock, waiting for it, until the end of the transaction */
-	rel = table_open(ids->chain, ExclusiveLock);
+	rel = table_open(ids->chain, RowExclusiveLock);
+	(void) cl_audit_chain_lock(ids->chain, true);
 	cl_audit_note_chain_lock(ids->chain);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(rel->rd_rel->relowner,

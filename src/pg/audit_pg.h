@@ -67,11 +67,13 @@ extern const char *const cl_audit_column_names[AL_NATTS];
 /*
  * The hashes (README.md, "Audit: the hash chain"):
  *	entry hash = SHA-256 of the canonical encoding of values[AL_ID .. AL_STATEMENT]
+ *		(texts, when not NULL, may give the text form of some of them: a
+ *		jsonb value's text as jsonb_out would write it)
  *	batch hash = SHA-256(prev_hash || F(batch) || F(first_position) ||
  *						 F(n_entries) || entry hash 1 || ... || entry hash n)
  */
 void		cl_audit_entry_hash(const Datum *values, const bool *nulls,
-								uint8 *hash);
+								const char *const *texts, uint8 *hash);
 void		cl_audit_batch_hash(const uint8 *prev_hash, int64 batch,
 								int64 first_position, int32 n,
 								const uint8 *entry_hashes, uint8 *result);
@@ -134,6 +136,15 @@ bool		cl_audit_can_link(const AuditRelids *ids);
 
 /* the transaction holds the chain lock (audit_trigger.c: no PREPARE then) */
 void		cl_audit_note_chain_lock(Oid chain);
+
+/*
+ * The chain lock: ExclusiveLock on an object lock tag naming
+ * clinical_audit.chain (pg_locks: locktype object, classid pg_class, objid
+ * the chain, objsubid 1).  Not a relation lock: a strong relation lock
+ * makes every acquisition scan all backends' fast-path lock slots.
+ */
+bool		cl_audit_chain_lock(Oid chain, bool wait);
+void		cl_audit_chain_unlock(Oid chain);
 
 /* a bytea holding a SHA-256; false if the datum is not one */
 bool		cl_audit_get_hash(Datum d, bool isnull, uint8 *out);

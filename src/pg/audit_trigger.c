@@ -70,6 +70,10 @@ typedef struct AuditEntry
 	SubTransactionId subid;		/* the subtransaction that made it */
 	Datum		values[AL_NATTS];
 	bool		nulls[AL_NATTS];
+	/* text forms of row_key, old_row, new_row when known (row_object) */
+	char	   *key_text;
+	char	   *old_text;
+	char	   *new_text;
 } AuditEntry;
 
 typedef struct AuditXactState
@@ -154,58 +158,36 @@ to_jsonb_for_type(Oid typid)
 	return &e->flinfo;
 }
 
-/* push a stored jsonb as the value of the current key */
-static void
-push_jsonb(JsonbParseState **st, Jsonb *jb)
-{
-	JsonbValue	jv;
-
-	if (JB_ROOT_IS_SCALAR(jb))
-	{
-		if (!JsonbExtractScalar(&jb->root, &jv))
-			elog(ERROR, "audit: malformed scalar jsonb");
-	}
-	else
-	{
-		jv.type = jbvBinary;
-		jv.val.binary.data = &jb->root;
-		jv.val.binary.len = VARSIZE(jb) - VARHDRSZ;
-	}
-	pushJsonbValue(st, WJB_VALUE, &jv);
-}
-
 /*
- * Pushes one column value as to_jsonb() would render it: fast paths for the
- * common types, to_jsonb itself for the others.
+ * One column value as to_jsonb() would render it, as a JsonbValue: a scalar,
+ * or jbvBinary for a container.  Fast paths for the common types, to_jsonb
+ * itself for the others.  *ival is set, and true returned, when the value is
+ * an integer (its text form is then printed without numeric_out).
  */
-static void
-push_value(JsonbParseState **st, Oid typid, Datum val, bool isnull)
+static bool
+column_value(Oid typid, Datum val, bool isnull, JsonbValue *jv, int64 *ival)
 {
-	JsonbValue	jv;
+	Jsonb	   *jb;
 
 	if (isnull)
 	{
-		jv.type = jbvNull;
-		pushJsonbValue(st, WJB_VALUE, &jv);
-		return;
+		jv->type = jbvNull;
+		return false;
 	}
 	switch (typid)
 	{
 		case BOOLOID:
-			jv.type = jbvBool;
-			jv.val.boolean = DatumGetBool(val);
-			break;
+			jv->type = jbvBool;
+			jv->val.boolean = DatumGetBool(val);
+			return false;
 		case INT2OID:
-			jv.type = jbvNumeric;
-			jv.val.numeric = int64_to_numeric(DatumGetInt16(val));
+			*ival = DatumGetInt16(val);
 			break;
 		case INT4OID:
-			jv.type = jbvNumeric;
-			jv.val.numeric = int64_to_numeric(DatumGetInt32(val));
+			*ival = DatumGetInt32(val);
 			break;
 		case INT8OID:
-			jv.type = jbvNumeric;
-			jv.val.numeric = int64_to_numeric(DatumGetInt64(val));
+			*ival = DatumGetInt64(val);
 			break;
 		case NUMERICOID:
 			{
@@ -213,9 +195,9 @@ push_value(JsonbParseState **st, Oid typid, Datum val, bool isnull)
 
 				if (numeric_is_nan(n) || numeric_is_inf(n))
 					goto fallback;	/* to_jsonb makes these strings */
-				jv.type = jbvNumeric;
-				jv.val.numeric = n;
-				break;
+				jv->type = jbvNumeric;
+				jv->val.numeric = n;
+				return false;
 			}
 		case TEXTOID:
 		case VARCHAROID:
@@ -223,38 +205,123 @@ push_value(JsonbParseState **st, Oid typid, Datum val, bool isnull)
 			{
 				text	   *t = DatumGetTextPP(val);
 
-				jv.type = jbvString;
-				jv.val.string.val = VARDATA_ANY(t);
-				jv.val.string.len = VARSIZE_ANY_EXHDR(t);
-				break;
+				jv->type = jbvString;
+				jv->val.string.val = VARDATA_ANY(t);
+				jv->val.string.len = VARSIZE_ANY_EXHDR(t);
+				return false;
 			}
 		case DATEOID:
 		case TIMESTAMPOID:
 		case TIMESTAMPTZOID:
-			jv.type = jbvString;
-			jv.val.string.val = JsonEncodeDateTime(NULL, val, typid, NULL);
-			jv.val.string.len = strlen(jv.val.string.val);
-			break;
+			jv->type = jbvString;
+			jv->val.string.val = JsonEncodeDateTime(NULL, val, typid, NULL);
+			jv->val.string.len = strlen(jv->val.string.val);
+			return false;
 		case JSONBOID:
-			push_jsonb(st, DatumGetJsonbP(val));
-			return;
+			jb = DatumGetJsonbP(val);
+			goto stored;
 		default:
 			goto fallback;
 	}
-	pushJsonbValue(st, WJB_VALUE, &jv);
-	return;
+	jv->type = jbvNumeric;
+	jv->val.numeric = int64_to_numeric(*ival);
+	return true;
 
 fallback:
-	push_jsonb(st, DatumGetJsonbP(FunctionCall1(to_jsonb_for_type(typid), val)));
+	jb = DatumGetJsonbP(FunctionCall1(to_jsonb_for_type(typid), val));
+stored:
+	if (JB_ROOT_IS_SCALAR(jb))
+	{
+		if (!JsonbExtractScalar(&jb->root, jv))
+			elog(ERROR, "audit: malformed scalar jsonb");
+	}
+	else
+	{
+		jv->type = jbvBinary;
+		jv->val.binary.data = &jb->root;
+		jv->val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	}
+	return false;
+}
+
+/* a JSON string literal, as jsonb_out writes one (escape_json's rules) */
+static void
+append_json_string(StringInfo out, const char *s, int len)
+{
+	const char *run = s;
+	const char *end = s + len;
+	const char *p = s;
+
+	/* the common case: nothing to escape */
+	while (p < end && (unsigned char) *p >= ' ' && *p != '"' && *p != '\\')
+		p++;
+	if (p == end)
+	{
+		enlargeStringInfo(out, len + 2);
+		out->data[out->len++] = '"';
+		memcpy(out->data + out->len, s, len);
+		out->len += len;
+		out->data[out->len++] = '"';
+		out->data[out->len] = '\0';
+		return;
+	}
+	appendStringInfoCharMacro(out, '"');
+	for (; p < end; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c >= ' ' && c != '"' && c != '\\')
+			continue;
+		appendBinaryStringInfo(out, run, p - run);
+		run = p + 1;
+		switch (c)
+		{
+			case '\b':
+				appendBinaryStringInfo(out, "\\b", 2);
+				break;
+			case '\f':
+				appendBinaryStringInfo(out, "\\f", 2);
+				break;
+			case '\n':
+				appendBinaryStringInfo(out, "\\n", 2);
+				break;
+			case '\r':
+				appendBinaryStringInfo(out, "\\r", 2);
+				break;
+			case '\t':
+				appendBinaryStringInfo(out, "\\t", 2);
+				break;
+			case '"':
+				appendBinaryStringInfo(out, "\\\"", 2);
+				break;
+			case '\\':
+				appendBinaryStringInfo(out, "\\\\", 2);
+				break;
+			default:
+				appendStringInfo(out, "\\u%04x", (int) c);
+				break;
+		}
+	}
+	appendBinaryStringInfo(out, run, end - run);
+	appendStringInfoCharMacro(out, '"');
+}
+
+/* the order jsonb keeps an object's keys in: shorter first, then bytewise */
+static int
+key_cmp(const JsonbValue *a, const JsonbValue *b)
+{
+	if (a->val.string.len != b->val.string.len)
+		return a->val.string.len < b->val.string.len ? -1 : 1;
+	return memcmp(a->val.string.val, b->val.string.val, a->val.string.len);
 }
 
 /*
- * A jsonb object of the columns of a row selected by "include" (indexed by
- * attribute number - 1), built in the current memory context and copied to
- * TopTransactionContext.
+ * The general path: through pushJsonbValue, which unpacks containers
+ * (json, jsonb, array and composite columns).
  */
-static Datum
-row_object(TupleDesc td, const Datum *values, const bool *nulls, const bool *include)
+static Jsonb *
+row_object_nested(TupleDesc td, const Datum *values, const bool *nulls,
+				  const bool *include)
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *res;
@@ -266,6 +333,8 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls, const bool *inc
 	{
 		Form_pg_attribute att = TupleDescAttr(td, i);
 		JsonbValue	k;
+		JsonbValue	v;
+		int64		ival;
 
 		if (!include[i])
 			continue;
@@ -273,12 +342,123 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls, const bool *inc
 		k.val.string.val = NameStr(att->attname);
 		k.val.string.len = strlen(k.val.string.val);
 		pushJsonbValue(&st, WJB_KEY, &k);
-		push_value(&st, att->atttypid, values[i], nulls[i]);
+		(void) column_value(att->atttypid, values[i], nulls[i], &v, &ival);
+		pushJsonbValue(&st, WJB_VALUE, &v);
 	}
 	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	old = MemoryContextSwitchTo(TopTransactionContext);
 	jb = JsonbValueToJsonb(res);
 	MemoryContextSwitchTo(old);
+	return jb;
+}
+
+/*
+ * A jsonb object of the columns of a row selected by "include" (indexed by
+ * attribute number - 1), copied to TopTransactionContext.  When every value
+ * is a scalar (the usual row), the object is built from its sorted pairs
+ * directly, and *text gets its text form as jsonb_out would write it (in
+ * TopTransactionContext: the entry hash covers it at commit); else *text is
+ * NULL and the hash prints the jsonb then.
+ */
+static Datum
+row_object(TupleDesc td, const Datum *values, const bool *nulls,
+		   const bool *include, char **text)
+{
+	int			natts = td->natts;
+	JsonbPair  *pairs = palloc(Max(natts, 1) * sizeof(JsonbPair));
+	int64	   *ivals = palloc(Max(natts, 1) * sizeof(int64));
+	bool	   *isint = palloc(Max(natts, 1) * sizeof(bool));
+	JsonbValue	obj;
+	StringInfoData out;
+	MemoryContext old;
+	Jsonb	   *jb;
+	int			n = 0;
+
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, i);
+		JsonbPair	p;
+		int64		ival = 0;
+		bool		is_int;
+		int			j;
+
+		if (!include[i])
+			continue;
+		p.key.type = jbvString;
+		p.key.val.string.val = NameStr(att->attname);
+		p.key.val.string.len = strlen(p.key.val.string.val);
+		is_int = column_value(att->atttypid, values[i], nulls[i], &p.value, &ival);
+		if (p.value.type == jbvBinary)
+		{
+			*text = NULL;
+			return JsonbPGetDatum(row_object_nested(td, values, nulls, include));
+		}
+		p.order = n;
+		/* insertion into key order (column names are distinct) */
+		for (j = n; j > 0 && key_cmp(&pairs[j - 1].key, &p.key) > 0; j--)
+		{
+			pairs[j] = pairs[j - 1];
+			ivals[j] = ivals[j - 1];
+			isint[j] = isint[j - 1];
+		}
+		pairs[j] = p;
+		ivals[j] = ival;
+		isint[j] = is_int;
+		n++;
+	}
+
+	/* the text form: {"key": value, ...} */
+	initStringInfo(&out);
+	appendStringInfoCharMacro(&out, '{');
+	for (int i = 0; i < n; i++)
+	{
+		JsonbValue *v = &pairs[i].value;
+
+		if (i > 0)
+			appendBinaryStringInfo(&out, ", ", 2);
+		append_json_string(&out, pairs[i].key.val.string.val,
+						   pairs[i].key.val.string.len);
+		appendBinaryStringInfo(&out, ": ", 2);
+		switch (v->type)
+		{
+			case jbvNull:
+				appendBinaryStringInfo(&out, "null", 4);
+				break;
+			case jbvBool:
+				if (v->val.boolean)
+					appendBinaryStringInfo(&out, "true", 4);
+				else
+					appendBinaryStringInfo(&out, "false", 5);
+				break;
+			case jbvString:
+				append_json_string(&out, v->val.string.val, v->val.string.len);
+				break;
+			case jbvNumeric:
+				if (isint[i])
+				{
+					char		buf[MAXINT8LEN + 1];
+
+					appendBinaryStringInfo(&out, buf, pg_lltoa(ivals[i], buf));
+				}
+				else
+					appendStringInfoString(&out,
+										   DatumGetCString(DirectFunctionCall1(numeric_out,
+																			   NumericGetDatum(v->val.numeric))));
+				break;
+			default:
+				elog(ERROR, "audit: unexpected jsonb value type %d", (int) v->type);
+		}
+	}
+	appendStringInfoCharMacro(&out, '}');
+
+	obj.type = jbvObject;
+	obj.val.object.nPairs = n;
+	obj.val.object.pairs = pairs;
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	jb = JsonbValueToJsonb(&obj);
+	*text = pnstrdup(out.data, out.len);
+	MemoryContextSwitchTo(old);
+	pfree(out.data);
 	return JsonbPGetDatum(jb);
 }
 
@@ -534,16 +714,16 @@ cl_audit_log_change(PG_FUNCTION_ARGS)
 				keyinc[i] = include[i] &&
 					bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, keyattrs);
 		}
-		e->values[AL_ROW_KEY] = row_object(td, keyv, keyn, keyinc);
+		e->values[AL_ROW_KEY] = row_object(td, keyv, keyn, keyinc, &e->key_text);
 		e->nulls[AL_ROW_KEY] = false;
 		if (oldv)
 		{
-			e->values[AL_OLD_ROW] = row_object(td, oldv, oldn, rowinc);
+			e->values[AL_OLD_ROW] = row_object(td, oldv, oldn, rowinc, &e->old_text);
 			e->nulls[AL_OLD_ROW] = false;
 		}
 		if (newv)
 		{
-			e->values[AL_NEW_ROW] = row_object(td, newv, newn, rowinc);
+			e->values[AL_NEW_ROW] = row_object(td, newv, newn, rowinc, &e->new_text);
 			e->nulls[AL_NEW_ROW] = false;
 		}
 		if (nchanged > 0)
@@ -685,6 +865,7 @@ commit_entries(void)
 	TupleTableSlot *slot;
 	CommandId	cid;
 	int			n = xs.nentries;
+	const char *texts[AL_NATTS] = {0};
 	MemoryContext cxt;
 	MemoryContext oldcxt;
 
@@ -754,7 +935,10 @@ commit_entries(void)
 		e->nulls[AL_CLIENT_PORT] = port_null;
 		e->values[AL_BACKEND_PID] = Int32GetDatum(MyProcPid);
 		e->nulls[AL_BACKEND_PID] = false;
-		cl_audit_entry_hash(e->values, e->nulls, h);
+		texts[AL_ROW_KEY] = e->key_text;
+		texts[AL_OLD_ROW] = e->old_text;
+		texts[AL_NEW_ROW] = e->new_text;
+		cl_audit_entry_hash(e->values, e->nulls, texts, h);
 		e->values[AL_HASH] = PointerGetDatum(cl_audit_hash_bytea(h));
 		e->nulls[AL_HASH] = false;
 
@@ -780,7 +964,7 @@ commit_entries(void)
 	 * The lock, once ours, is released as soon as the commit is visible
 	 * (XACT_EVENT_COMMIT), or with the other locks if the commit fails.
 	 */
-	if (ConditionalLockRelationOid(ids.chain, ExclusiveLock))
+	if (cl_audit_chain_lock(ids.chain, false))
 	{
 		cl_audit_note_chain_lock(ids.chain);
 		if (cl_audit_link_locked(&ids, n, entry_ids, hashes) < 0)
@@ -841,7 +1025,7 @@ audit_xact_callback(XactEvent event, void *arg)
 			 * chain lock now rather than after the rest of the cleanup.
 			 */
 			if (OidIsValid(xs.chain_lock))
-				UnlockRelationOid(xs.chain_lock, ExclusiveLock);
+				cl_audit_chain_unlock(xs.chain_lock);
 			reset_xact_state();
 			cl_audit_archiving = false;
 			break;
