@@ -4,7 +4,8 @@
  *
  * A committing audited transaction writes its entries to clinical_audit.log
  * (with their ids and entry hashes) without any lock, then tries the chain
- * lock (ExclusiveLock on clinical_audit.chain) without waiting.  If it gets
+ * lock (cl_audit_chain_lock: an object lock naming clinical_audit.chain)
+ * without waiting.  If it gets
  * it, it appends one batch to clinical_audit.chain that links, in order,
  * the entries queued in clinical_audit.pending by transactions that have
  * committed since the last batch, and then its own entries; it deletes the
@@ -561,7 +562,7 @@ cl_audit_can_link(const AuditRelids *ids)
 static void
 chain_locktag(LOCKTAG *tag, Oid chain)
 {
-	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, RelationRelationId, chain, 1);
+	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, RelationRelationId, chain, 0);
 }
 
 /* takes the chain lock (waiting for it if wait); false if it is busy */

@@ -120,8 +120,9 @@ bool		cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
 /*
  * Links the committed pending entries and then the given ones (the calling
  * transaction's own, already written to the log) onto the chain as one
- * batch.  The caller holds the chain lock: ExclusiveLock on
- * clinical_audit.chain, until the end of its transaction.  Runs as the
+ * batch.  The caller holds the chain lock (cl_audit_chain_lock) and a
+ * RowExclusiveLock on clinical_audit.chain, until the end of its
+ * transaction.  Runs as the
  * caller; the caller switches to the log's owner.  Returns the number of
  * entries linked, or -1 (with a WARNING) when the chain's end is malformed.
  */
@@ -140,7 +141,8 @@ void		cl_audit_note_chain_lock(Oid chain);
 /*
  * The chain lock: ExclusiveLock on an object lock tag naming
  * clinical_audit.chain (pg_locks: locktype object, classid pg_class, objid
- * the chain, objsubid 1).  Not a relation lock: a strong relation lock
+ * the chain, objsubid 0; pg_describe_object names it "table
+ * clinical_audit.chain").  Not a relation lock: a strong relation lock
  * makes every acquisition scan all backends' fast-path lock slots.
  */
 bool		cl_audit_chain_lock(Oid chain, bool wait);

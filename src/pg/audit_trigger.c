@@ -315,6 +315,25 @@ key_cmp(const JsonbValue *a, const JsonbValue *b)
 	return memcmp(a->val.string.val, b->val.string.val, a->val.string.len);
 }
 
+static int
+pair_cmp(const void *a, const void *b)
+{
+	return key_cmp(&((const JsonbPair *) a)->key, &((const JsonbPair *) b)->key);
+}
+
+/*
+ * A jsonb built in the trigger's short-lived context, copied to
+ * TopTransactionContext at its exact size (its build buffer is larger).
+ */
+static Datum
+xact_copy(Jsonb *jb)
+{
+	Jsonb	   *copy = MemoryContextAlloc(TopTransactionContext, VARSIZE(jb));
+
+	memcpy(copy, jb, VARSIZE(jb));
+	return JsonbPGetDatum(copy);
+}
+
 /*
  * The general path: through pushJsonbValue, which unpacks containers
  * (json, jsonb, array and composite columns).
@@ -325,8 +344,6 @@ row_object_nested(TupleDesc td, const Datum *values, const bool *nulls,
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *res;
-	MemoryContext old;
-	Jsonb	   *jb;
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < td->natts; i++)
@@ -346,10 +363,7 @@ row_object_nested(TupleDesc td, const Datum *values, const bool *nulls,
 		pushJsonbValue(&st, WJB_VALUE, &v);
 	}
 	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
-	old = MemoryContextSwitchTo(TopTransactionContext);
-	jb = JsonbValueToJsonb(res);
-	MemoryContextSwitchTo(old);
-	return jb;
+	return JsonbValueToJsonb(res);
 }
 
 /*
@@ -370,7 +384,6 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 	bool	   *isint = palloc(Max(natts, 1) * sizeof(bool));
 	JsonbValue	obj;
 	StringInfoData out;
-	MemoryContext old;
 	Jsonb	   *jb;
 	int			n = 0;
 
@@ -380,7 +393,6 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 		JsonbPair	p;
 		int64		ival = 0;
 		bool		is_int;
-		int			j;
 
 		if (!include[i])
 			continue;
@@ -391,20 +403,23 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 		if (p.value.type == jbvBinary)
 		{
 			*text = NULL;
-			return JsonbPGetDatum(row_object_nested(td, values, nulls, include));
+			return xact_copy(row_object_nested(td, values, nulls, include));
 		}
-		p.order = n;
-		/* insertion into key order (column names are distinct) */
-		for (j = n; j > 0 && key_cmp(&pairs[j - 1].key, &p.key) > 0; j--)
-		{
-			pairs[j] = pairs[j - 1];
-			ivals[j] = ivals[j - 1];
-			isint[j] = isint[j - 1];
-		}
-		pairs[j] = p;
-		ivals[j] = ival;
-		isint[j] = is_int;
+		p.order = n;			/* indexes ivals and isint */
+		pairs[n] = p;
+		ivals[n] = ival;
+		isint[n] = is_int;
 		n++;
+	}
+
+	/* into key order (column names are distinct), unless they are already */
+	for (int i = 1; i < n; i++)
+	{
+		if (key_cmp(&pairs[i - 1].key, &pairs[i].key) > 0)
+		{
+			qsort(pairs, n, sizeof(JsonbPair), pair_cmp);
+			break;
+		}
 	}
 
 	/* the text form: {"key": value, ...} */
@@ -434,11 +449,12 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 				append_json_string(&out, v->val.string.val, v->val.string.len);
 				break;
 			case jbvNumeric:
-				if (isint[i])
+				if (isint[pairs[i].order])
 				{
 					char		buf[MAXINT8LEN + 1];
 
-					appendBinaryStringInfo(&out, buf, pg_lltoa(ivals[i], buf));
+					appendBinaryStringInfo(&out, buf,
+										   pg_lltoa(ivals[pairs[i].order], buf));
 				}
 				else
 					appendStringInfoString(&out,
@@ -454,12 +470,10 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 	obj.type = jbvObject;
 	obj.val.object.nPairs = n;
 	obj.val.object.pairs = pairs;
-	old = MemoryContextSwitchTo(TopTransactionContext);
 	jb = JsonbValueToJsonb(&obj);
-	*text = pnstrdup(out.data, out.len);
-	MemoryContextSwitchTo(old);
+	*text = MemoryContextStrdup(TopTransactionContext, out.data);
 	pfree(out.data);
-	return JsonbPGetDatum(jb);
+	return xact_copy(jb);
 }
 
 /* do two non-null values of a column hold the same bytes? */
@@ -964,7 +978,14 @@ commit_entries(void)
 	 * The lock, once ours, is released as soon as the commit is visible
 	 * (XACT_EVENT_COMMIT), or with the other locks if the commit fails.
 	 */
-	if (cl_audit_chain_lock(ids.chain, false))
+	/*
+	 * The table lock first, without waiting either: somebody holding a
+	 * strong lock on the chain table (LOCK TABLE, VACUUM FULL, ALTER) must
+	 * not make a committer wait, or deadlock with it, while it holds the
+	 * chain lock.  RowExclusiveLock is a weak lock: the fast path.
+	 */
+	if (ConditionalLockRelationOid(ids.chain, RowExclusiveLock) &&
+		cl_audit_chain_lock(ids.chain, false))
 	{
 		cl_audit_note_chain_lock(ids.chain);
 		if (cl_audit_link_locked(&ids, n, entry_ids, hashes) < 0)
