@@ -315,10 +315,99 @@ key_cmp(const JsonbValue *a, const JsonbValue *b)
 	return memcmp(a->val.string.val, b->val.string.val, a->val.string.len);
 }
 
-static int
-pair_cmp(const void *a, const void *b)
+/*
+ * What the trigger works out once per statement rather than per row: the
+ * recorded and key columns and the order jsonb keeps their names in.  It
+ * lives in fn_extra, which lasts as long as the statement's trigger call
+ * information; the relation stays locked meanwhile.
+ */
+typedef struct RowShape
 {
-	return key_cmp(&((const JsonbPair *) a)->key, &((const JsonbPair *) b)->key);
+	Oid			relid;
+	TupleDesc	td;				/* the descriptor it was worked out for */
+	bool		changed_only;	/* per-table option: changed columns only */
+	bool	   *include;		/* recorded columns (by attribute index) */
+	bool	   *keyinc;			/* columns of the row key */
+	int		   *keylen;			/* strlen of each column name */
+	int		   *order;			/* live attribute indexes in key order */
+	int			norder;
+} RowShape;
+
+static int
+attname_cmp(const void *a, const void *b, void *arg)
+{
+	TupleDesc	td = (TupleDesc) arg;
+	const char *na = NameStr(TupleDescAttr(td, *(const int *) a)->attname);
+	const char *nb = NameStr(TupleDescAttr(td, *(const int *) b)->attname);
+	JsonbValue	ka;
+	JsonbValue	kb;
+
+	ka.val.string.val = (char *) na;
+	ka.val.string.len = strlen(na);
+	kb.val.string.val = (char *) nb;
+	kb.val.string.len = strlen(nb);
+	return key_cmp(&ka, &kb);
+}
+
+static RowShape *
+row_shape(FunctionCallInfo fcinfo, Relation rel, Trigger *tg)
+{
+	RowShape   *rs = (RowShape *) fcinfo->flinfo->fn_extra;
+	TupleDesc	td = RelationGetDescr(rel);
+	int			natts = td->natts;
+	Bitmapset  *keyattrs;
+	MemoryContext old;
+
+	if (rs != NULL && rs->relid == RelationGetRelid(rel) && rs->td == td)
+		return rs;
+
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	rs = palloc0(sizeof(RowShape));
+	rs->relid = RelationGetRelid(rel);
+	rs->td = td;
+	rs->include = palloc(Max(natts, 1) * sizeof(bool));
+	rs->keylen = palloc(Max(natts, 1) * sizeof(int));
+	rs->order = palloc(Max(natts, 1) * sizeof(int));
+
+	/* arguments: mode, then excluded columns */
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, i);
+
+		rs->include[i] = !att->attisdropped;
+		rs->keylen[i] = strlen(NameStr(att->attname));
+		if (!att->attisdropped)
+			rs->order[rs->norder++] = i;
+	}
+	if (tg->tgnargs >= 1)
+		rs->changed_only = strcmp(tg->tgargs[0], "changed") == 0;
+	for (int a = 1; a < tg->tgnargs; a++)
+	{
+		for (int i = 0; i < natts; i++)
+			if (rs->include[i] && strcmp(NameStr(TupleDescAttr(td, i)->attname), tg->tgargs[a]) == 0)
+				rs->include[i] = false;
+	}
+	qsort_arg(rs->order, rs->norder, sizeof(int), attname_cmp, td);
+
+	/*
+	 * The row's key: the primary key, else the replica identity index, else
+	 * every recorded column.
+	 */
+	keyattrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+	if (bms_is_empty(keyattrs))
+		keyattrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_IDENTITY_KEY);
+	if (bms_is_empty(keyattrs))
+		rs->keyinc = rs->include;
+	else
+	{
+		rs->keyinc = palloc0(Max(natts, 1) * sizeof(bool));
+		for (int i = 0; i < natts; i++)
+			rs->keyinc[i] = rs->include[i] &&
+				bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, keyattrs);
+	}
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = rs;
+	return rs;
 }
 
 /*
@@ -375,8 +464,8 @@ row_object_nested(TupleDesc td, const Datum *values, const bool *nulls,
  * NULL and the hash prints the jsonb then.
  */
 static Datum
-row_object(TupleDesc td, const Datum *values, const bool *nulls,
-		   const bool *include, char **text)
+row_object(TupleDesc td, const RowShape *rs, const Datum *values,
+		   const bool *nulls, const bool *include, char **text)
 {
 	int			natts = td->natts;
 	JsonbPair  *pairs = palloc(Max(natts, 1) * sizeof(JsonbPair));
@@ -387,8 +476,10 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 	Jsonb	   *jb;
 	int			n = 0;
 
-	for (int i = 0; i < natts; i++)
+	/* the columns in key order already (rs->order): no sorting per row */
+	for (int k = 0; k < rs->norder; k++)
 	{
+		int			i = rs->order[k];
 		Form_pg_attribute att = TupleDescAttr(td, i);
 		JsonbPair	p;
 		int64		ival = 0;
@@ -398,7 +489,7 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 			continue;
 		p.key.type = jbvString;
 		p.key.val.string.val = NameStr(att->attname);
-		p.key.val.string.len = strlen(p.key.val.string.val);
+		p.key.val.string.len = rs->keylen[i];
 		is_int = column_value(att->atttypid, values[i], nulls[i], &p.value, &ival);
 		if (p.value.type == jbvBinary)
 		{
@@ -412,15 +503,6 @@ row_object(TupleDesc td, const Datum *values, const bool *nulls,
 		n++;
 	}
 
-	/* into key order (column names are distinct), unless they are already */
-	for (int i = 1; i < n; i++)
-	{
-		if (key_cmp(&pairs[i - 1].key, &pairs[i].key) > 0)
-		{
-			qsort(pairs, n, sizeof(JsonbPair), pair_cmp);
-			break;
-		}
-	}
 
 	/* the text form: {"key": value, ...} */
 	initStringInfo(&out);
@@ -584,7 +666,8 @@ cl_audit_log_change(PG_FUNCTION_ARGS)
 	Relation	rel;
 	TupleDesc	td;
 	Trigger    *tg;
-	bool		changed_only = false;
+	RowShape   *rs;
+	bool		changed_only;
 	bool	   *include;
 	AuditEntry *e;
 	const char *op;
@@ -611,19 +694,9 @@ cl_audit_log_change(PG_FUNCTION_ARGS)
 	td = RelationGetDescr(rel);
 	natts = td->natts;
 	tg = trig->tg_trigger;
-
-	/* arguments: mode, then excluded columns */
-	include = palloc(natts * sizeof(bool));
-	for (int i = 0; i < natts; i++)
-		include[i] = !TupleDescAttr(td, i)->attisdropped;
-	if (tg->tgnargs >= 1)
-		changed_only = strcmp(tg->tgargs[0], "changed") == 0;
-	for (int a = 1; a < tg->tgnargs; a++)
-	{
-		for (int i = 0; i < natts; i++)
-			if (include[i] && strcmp(NameStr(TupleDescAttr(td, i)->attname), tg->tgargs[a]) == 0)
-				include[i] = false;
-	}
+	rs = row_shape(fcinfo, rel, tg);
+	include = rs->include;
+	changed_only = rs->changed_only;
 
 	e = MemoryContextAllocZero(TopTransactionContext, sizeof(AuditEntry));
 	e->subid = GetCurrentSubTransactionId();
@@ -646,8 +719,6 @@ cl_audit_log_change(PG_FUNCTION_ARGS)
 				   *newn = NULL;
 		Datum	   *keyv;
 		bool	   *keyn;
-		Bitmapset  *keyattrs;
-		bool	   *keyinc;
 		bool	   *rowinc = include;
 		Datum	   *changed = NULL;
 		int			nchanged = 0;
@@ -710,34 +781,22 @@ cl_audit_log_change(PG_FUNCTION_ARGS)
 					 errmsg("clinical_audit.log_change(): unexpected trigger event")));
 
 		/*
-		 * The row's key: the primary key, else the replica identity index,
-		 * else every recorded column.  Taken from the row before the change
-		 * (after it, for INSERT).
+		 * The row's key (row_shape: the primary key, else the replica
+		 * identity index, else every recorded column), from the row before
+		 * the change (after it, for INSERT).
 		 */
 		keyv = oldv ? oldv : newv;
 		keyn = oldv ? oldn : newn;
-		keyattrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
-		if (bms_is_empty(keyattrs))
-			keyattrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_IDENTITY_KEY);
-		if (bms_is_empty(keyattrs))
-			keyinc = include;
-		else
-		{
-			keyinc = palloc0(natts * sizeof(bool));
-			for (int i = 0; i < natts; i++)
-				keyinc[i] = include[i] &&
-					bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, keyattrs);
-		}
-		e->values[AL_ROW_KEY] = row_object(td, keyv, keyn, keyinc, &e->key_text);
+		e->values[AL_ROW_KEY] = row_object(td, rs, keyv, keyn, rs->keyinc, &e->key_text);
 		e->nulls[AL_ROW_KEY] = false;
 		if (oldv)
 		{
-			e->values[AL_OLD_ROW] = row_object(td, oldv, oldn, rowinc, &e->old_text);
+			e->values[AL_OLD_ROW] = row_object(td, rs, oldv, oldn, rowinc, &e->old_text);
 			e->nulls[AL_OLD_ROW] = false;
 		}
 		if (newv)
 		{
-			e->values[AL_NEW_ROW] = row_object(td, newv, newn, rowinc, &e->new_text);
+			e->values[AL_NEW_ROW] = row_object(td, rs, newv, newn, rowinc, &e->new_text);
 			e->nulls[AL_NEW_ROW] = false;
 		}
 		if (nchanged > 0)
