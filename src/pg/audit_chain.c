@@ -164,24 +164,26 @@ hs_update(HashStream *hs, const void *data, size_t len)
 static void
 hs_final(HashStream *hs, uint8 *result)
 {
+#if PG_VERSION_NUM >= 140000
+	int			rc;
+#endif
+
 	if (hs->used > 0)
 		hs_digest(hs, hs->buf, hs->used);
 	hs->used = 0;
-	{
 #if PG_VERSION_NUM >= 140000
-		int			rc = pg_cryptohash_final(hs->ctx, result, AUDIT_HASH_LEN);
-
-		pg_cryptohash_free(hs->ctx);
-		hs->ctx = NULL;
-		if (rc < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not compute SHA-256")));
+	rc = pg_cryptohash_final(hs->ctx, result, AUDIT_HASH_LEN);
+	pg_cryptohash_free(hs->ctx);
+	hs->ctx = NULL;
+	if (rc < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not compute SHA-256")));
 #else
-		pg_sha256_final(&hs->ctx, result);
+	pg_sha256_final(&hs->ctx, result);
 #endif
-	}
 }
+
 
 /* F(v): 4-byte big-endian length, then the bytes */
 static void

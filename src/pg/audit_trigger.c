@@ -306,14 +306,6 @@ append_json_string(StringInfo out, const char *s, int len)
 	appendStringInfoCharMacro(out, '"');
 }
 
-/* the order jsonb keeps an object's keys in: shorter first, then bytewise */
-static int
-key_cmp(const JsonbValue *a, const JsonbValue *b)
-{
-	if (a->val.string.len != b->val.string.len)
-		return a->val.string.len < b->val.string.len ? -1 : 1;
-	return memcmp(a->val.string.val, b->val.string.val, a->val.string.len);
-}
 
 /*
  * What the trigger works out once per statement rather than per row: the
@@ -333,20 +325,19 @@ typedef struct RowShape
 	int			norder;
 } RowShape;
 
+/* the order jsonb keeps an object's keys in: shorter first, then bytewise */
 static int
 attname_cmp(const void *a, const void *b, void *arg)
 {
 	TupleDesc	td = (TupleDesc) arg;
 	const char *na = NameStr(TupleDescAttr(td, *(const int *) a)->attname);
 	const char *nb = NameStr(TupleDescAttr(td, *(const int *) b)->attname);
-	JsonbValue	ka;
-	JsonbValue	kb;
+	size_t		la = strlen(na);
+	size_t		lb = strlen(nb);
 
-	ka.val.string.val = (char *) na;
-	ka.val.string.len = strlen(na);
-	kb.val.string.val = (char *) nb;
-	kb.val.string.len = strlen(nb);
-	return key_cmp(&ka, &kb);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return memcmp(na, nb, la);
 }
 
 static RowShape *
@@ -496,13 +487,12 @@ row_object(TupleDesc td, const RowShape *rs, const Datum *values,
 			*text = NULL;
 			return xact_copy(row_object_nested(td, values, nulls, include));
 		}
-		p.order = n;			/* indexes ivals and isint */
+		p.order = n;
 		pairs[n] = p;
 		ivals[n] = ival;
 		isint[n] = is_int;
 		n++;
 	}
-
 
 	/* the text form: {"key": value, ...} */
 	initStringInfo(&out);
@@ -531,12 +521,11 @@ row_object(TupleDesc td, const RowShape *rs, const Datum *values,
 				append_json_string(&out, v->val.string.val, v->val.string.len);
 				break;
 			case jbvNumeric:
-				if (isint[pairs[i].order])
+				if (isint[i])
 				{
 					char		buf[MAXINT8LEN + 1];
 
-					appendBinaryStringInfo(&out, buf,
-										   pg_lltoa(ivals[pairs[i].order], buf));
+					appendBinaryStringInfo(&out, buf, pg_lltoa(ivals[i], buf));
 				}
 				else
 					appendStringInfoString(&out,
@@ -1036,8 +1025,7 @@ commit_entries(void)
 	 * Link now if the chain lock is free, else queue for the next linker.
 	 * The lock, once ours, is released as soon as the commit is visible
 	 * (XACT_EVENT_COMMIT), or with the other locks if the commit fails.
-	 */
-	/*
+	 *
 	 * The table lock first, without waiting either: somebody holding a
 	 * strong lock on the chain table (LOCK TABLE, VACUUM FULL, ALTER) must
 	 * not make a committer wait, or deadlock with it, while it holds the
