@@ -6,6 +6,9 @@
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pg_clinical;
+-- link at every commit, so that the shape of the chain below is fixed (the
+-- batched linking of the default is shown at the end)
+SET pg_clinical.audit_link_every = 1;
 
 -- what is recorded, in a stable form (no times, xids, pids or hashes)
 CREATE VIEW audit_entries AS
@@ -64,10 +67,12 @@ SET ROLE regress_audit_clerk;
 SELECT regress_error('SELECT count(*) FROM clinical_audit.log');
 SELECT regress_error($$INSERT INTO clinical_audit.log (id) VALUES (99)$$);
 SELECT regress_error('SELECT * FROM clinical_audit.chain');
-SELECT regress_error($$INSERT INTO clinical_audit.pending VALUES ('1', '{1}', '')$$);
+SELECT regress_error($$INSERT INTO clinical_audit.anchor VALUES (true, 1, 1, '', now(), 1)$$);
+SELECT regress_error($$SELECT nextval('clinical_audit.log_id_seq')$$);
+SELECT regress_error('SET pg_clinical.audit_link_every = 1000');
 SELECT regress_error('SELECT audit_link()');
 -- but can verify the chain and read the checkpoint, without taking the
--- chain lock (only the trail's owner links queued entries first: the lock
+-- chain lock (only the trail's owner links unlinked entries first: the lock
 -- is held to the end of the caller's transaction)
 BEGIN;
 SELECT ok, entries_checked FROM audit_verify();
@@ -214,7 +219,7 @@ INSERT INTO obs VALUES (1, 5, 'x'), (2, 150, 'y');
 UPDATE obs SET patient_id = 120 WHERE id = 1;	-- moves to the other partition
 SELECT * FROM audit_entries WHERE tbl LIKE 'public.obs%';
 SELECT table_name, inherited, fires FROM clinical_audit.audited_tables
-WHERE table_name::text LIKE 'obs%' ORDER BY 1::text;
+WHERE table_name::text LIKE 'obs%' ORDER BY table_name::text COLLATE "C";
 SELECT log_id, operation, row_version FROM audit_history('obs', '{"id": 2, "patient_id": 150}');
 
 -- TRUNCATE: one entry for the statement
@@ -239,7 +244,7 @@ ORDER BY id DESC LIMIT 2;
 SELECT audit_disable('encounter');
 INSERT INTO encounter VALUES (8, 'unaudited', NULL, NULL);
 SELECT count(*) FROM clinical_audit.log WHERE row_key = '{"id": 8}';
-SELECT table_name FROM clinical_audit.audited_tables ORDER BY 1::text;
+SELECT table_name FROM clinical_audit.audited_tables ORDER BY table_name::text COLLATE "C";
 
 -- the hash chain, recomputed in SQL from the documented serialisation
 -- (regress_entry_hash: sql/00_helpers.sql)
@@ -302,9 +307,63 @@ SELECT audit_to_fhir(l.id)::jsonb ->> 'action' AS action, l.operation, count(*)
 FROM clinical_audit.log l GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT audit_to_fhir(100000) IS NULL AS no_such_entry;
 
+-- Batched linking, as by default (pg_clinical.audit_link_every = 32; 4
+-- here).  The committer whose ids reach a multiple of 4 links every
+-- committed entry after the chain's through_id, in id order; the others
+-- write only their entries.  Ids with no row (taken by a transaction that
+-- failed after taking them; setval here) are skipped.
+SET pg_clinical.audit_link_idle = -1;	-- a backend idle for a while links too
+SET pg_clinical.audit_link_every = 4;
+SELECT audit_link() >= 0 AS linked_so_far;
+CREATE TABLE note4 (id int PRIMARY KEY, txt text);
+SELECT audit_enable('note4');
+CREATE FUNCTION regress_unlinked() RETURNS TABLE (unlinked bigint, batches bigint)
+	LANGUAGE sql AS $$
+	SELECT (SELECT count(*) FROM clinical_audit.log
+			WHERE id > (SELECT max(through_id) FROM clinical_audit.chain)),
+		   (SELECT count(*) FROM clinical_audit.chain) $$;
+SELECT batches AS batches_before FROM regress_unlinked() \gset
+-- ids up to the next multiple of 4 are taken and never written: holes
+SELECT setval('clinical_audit.log_id_seq', (last_value / 4 + 1) * 4) % 4 AS next_id_mod_4
+FROM clinical_audit.log_id_seq;
+INSERT INTO note4 VALUES (1, 'a');								-- 4m+1: not linked
+SELECT unlinked, batches - :batches_before AS new_batches FROM regress_unlinked();
+BEGIN;
+INSERT INTO note4 VALUES (2, 'b');
+SAVEPOINT s;
+INSERT INTO note4 VALUES (99, 'rolled back');					-- takes no id
+ROLLBACK TO s;
+INSERT INTO note4 VALUES (3, 'c');
+COMMIT;															-- 4m+2, 4m+3
+BEGIN;
+INSERT INTO note4 VALUES (98, 'aborted');						-- takes no id
+ROLLBACK;
+SELECT unlinked, batches - :batches_before AS new_batches FROM regress_unlinked();
+INSERT INTO note4 VALUES (4, 'd');								-- 4m+4: links all four
+SELECT unlinked, batches - :batches_before AS new_batches FROM regress_unlinked();
+SELECT n_entries, entry_ids[1] % 4 AS first_id_mod_4,
+	   entry_ids = ARRAY(SELECT generate_series(entry_ids[1], entry_ids[1] + 3)) AS consecutive,
+	   through_id = entry_ids[4] AS through_last
+FROM clinical_audit.chain ORDER BY batch DESC LIMIT 1;
+SELECT array_agg(new_row ->> 'txt' ORDER BY id) AS linked_in_id_order
+FROM clinical_audit.log WHERE table_name = 'note4';
+-- an entry not linked yet is not a break; audit_verify() links it first
+INSERT INTO note4 VALUES (5, 'e');
+SELECT unlinked FROM regress_unlinked();
+BEGIN TRANSACTION READ ONLY;		-- cannot link: checks what is linked
+SELECT ok, entries_checked = (SELECT count(*) - 1 FROM clinical_audit.log) AS all_but_one
+FROM audit_verify();
+COMMIT;
+SELECT ok, entries_checked = (SELECT count(*) FROM clinical_audit.log) AS all_entries
+FROM audit_verify();
+SELECT unlinked FROM regress_unlinked();
+RESET pg_clinical.audit_link_every;
+RESET pg_clinical.audit_link_idle;
+DROP FUNCTION regress_unlinked();
+
 -- clean up (extension.sql runs next and creates the extension itself)
 DROP VIEW audit_entries;
-DROP TABLE patient, encounter, vitals_ri, vitals_any, obs;
+DROP TABLE patient, encounter, vitals_ri, vitals_any, obs, note4;
 DROP TYPE mood;
 DROP FUNCTION add_patient_definer(int);
 DROP PROCEDURE twice();

@@ -4,6 +4,7 @@
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pg_clinical;
+SET pg_clinical.audit_link_every = 1;	-- link at every commit
 
 CREATE TABLE chart (id int PRIMARY KEY, note text);
 CREATE VIEW chart_view AS SELECT * FROM chart;
@@ -74,7 +75,6 @@ SELECT regress_error($$UPDATE clinical_audit.chain SET batch = 0$$) AS update_ch
 SELECT regress_error($$DELETE FROM clinical_audit.chain$$) AS delete_chain;
 SELECT regress_error($$TRUNCATE clinical_audit.chain$$) AS truncate_chain;
 SELECT regress_error($$TRUNCATE clinical_audit.anchor$$) AS truncate_anchor;
-SELECT regress_error($$TRUNCATE clinical_audit.pending$$) AS truncate_pending;
 -- also under session_replication_role = replica
 SET session_replication_role = replica;
 SELECT regress_error($$DELETE FROM clinical_audit.log$$) AS delete_log_replica;

@@ -6,12 +6,14 @@
 --
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pg_clinical;
+SET pg_clinical.audit_link_every = 1;	-- link at every commit
 
 CREATE TABLE med (id int PRIMARY KEY, drug text, dose text);
 SELECT audit_enable('med');
 INSERT INTO med SELECT g, 'drug ' || g, '10 mg' FROM generate_series(1, 6) g;	-- batch 1: entries 1-6
 UPDATE med SET dose = '20 mg' WHERE id <= 2;									-- batch 2: 7, 8
-DELETE FROM med WHERE id = 6;													-- batch 3: 9
+SELECT nextval('clinical_audit.log_id_seq') AS hole;	-- 9: taken, never written (as by a commit that failed)
+DELETE FROM med WHERE id = 6;													-- batch 3: 10
 SELECT batch, first_position, n_entries, entry_ids FROM clinical_audit.chain ORDER BY batch;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 
@@ -58,7 +60,7 @@ SELECT restore_log();
 DELETE FROM clinical_audit.log WHERE id IN (1, 2);
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
-DELETE FROM clinical_audit.log WHERE id = 9;
+DELETE FROM clinical_audit.log WHERE id = 10;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
 -- ... and dropped from its batch too
@@ -67,16 +69,27 @@ UPDATE clinical_audit.chain SET entry_ids = '{7}', n_entries = 1 WHERE batch = 2
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
 
--- 3. an entry is inserted (a forged one with a correct entry hash), or put
--- into a batch
+-- 3. an entry is inserted among the linked ones (a forged one with a correct
+-- entry hash, in the unused id 9), or put into a batch
 INSERT INTO clinical_audit.log
-	SELECT 10, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
+	SELECT 9, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
 		   'DELETE', row_key, new_row, NULL, NULL, current_user_name, session_user_name,
 		   app_user, application_name, client_addr, client_port, backend_pid, statement, hash
-	FROM clinical_audit.log WHERE id = 9;
-UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = 10;
+	FROM clinical_audit.log WHERE id = 8;
+UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = 9;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 UPDATE clinical_audit.chain SET entry_ids = '{9,10}', n_entries = 2 WHERE batch = 3;
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT restore_log();
+-- ... or appended after the end with an id that the sequence never gave
+-- out (one taken with nextval() would be linked like a committed entry:
+-- README.md, "What the chain proves")
+INSERT INTO clinical_audit.log
+	SELECT 100, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
+		   'DELETE', row_key, new_row, NULL, NULL, current_user_name, session_user_name,
+		   app_user, application_name, client_addr, client_port, backend_pid, statement, hash
+	FROM clinical_audit.log WHERE id = 8;
+UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = 100;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
 
@@ -97,8 +110,10 @@ SELECT restore_log();
 DELETE FROM clinical_audit.chain WHERE batch = 2;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
-DELETE FROM clinical_audit.chain WHERE batch = 3;	-- the last one: its entry is left unlinked
+DELETE FROM clinical_audit.chain WHERE batch = 3;	-- the last one: nothing is lost,
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT hash = (SELECT hash FROM chain_copy WHERE batch = 3) AS same_batch_again	-- its entry is linked again
+FROM clinical_audit.chain WHERE batch = 3;
 SELECT restore_log();
 UPDATE clinical_audit.chain SET batch = -batch WHERE batch IN (2, 3);
 UPDATE clinical_audit.chain SET batch = CASE batch WHEN -2 THEN 3 ELSE 2 END WHERE batch IN (-2, -3);
@@ -107,7 +122,7 @@ SELECT restore_log();
 -- ... or a whole batch and its entries are removed from the end: the chain
 -- is sound but shorter, which only a checkpoint kept outside shows
 SELECT entries AS checkpoint_entries, batch AS checkpoint_batch FROM audit_checkpoint() \gset
-DELETE FROM clinical_audit.log WHERE id = 9;
+DELETE FROM clinical_audit.log WHERE id = 10;
 DELETE FROM clinical_audit.chain WHERE batch = 3;
 SELECT ok, entries_checked FROM audit_verify();
 SELECT entries < :checkpoint_entries AS shorter_than_checkpoint FROM audit_checkpoint();
@@ -117,7 +132,7 @@ SELECT restore_log();
 SELECT ok, entries_checked FROM audit_verify();
 ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_append_only;
 ALTER TABLE clinical_audit.chain ENABLE ALWAYS TRIGGER chain_append_only;
-INSERT INTO med VALUES (7, 'drug 7', '1 mg');										-- batch 4: entry 10
+INSERT INTO med VALUES (7, 'drug 7', '1 mg');										-- batch 4: entry 11
 SELECT ok, entries_checked FROM audit_verify();
 
 -- archiving (superuser): batches up to 2 and their entries go, the anchor
@@ -140,9 +155,9 @@ SELECT batch, first_position, entry_ids FROM clinical_audit.chain;
 SELECT ok, entries_checked, first_broken_id FROM audit_verify();
 -- an archived entry that reappears is seen
 ALTER TABLE clinical_audit.log DISABLE TRIGGER log_append_only;
-INSERT INTO clinical_audit.log SELECT * FROM log_copy WHERE id = 9;
+INSERT INTO clinical_audit.log SELECT * FROM log_copy WHERE id = 10;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
-DELETE FROM clinical_audit.log WHERE id = 9;
+DELETE FROM clinical_audit.log WHERE id = 10;
 ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_append_only;
 -- ... and so is a forged anchor
 ALTER TABLE clinical_audit.anchor DISABLE TRIGGER anchor_protected;

@@ -103,30 +103,66 @@ const char *const cl_audit_column_names[AL_NATTS] = {
 
 /* ---- a SHA-256 stream -------------------------------------------------- */
 
-typedef struct HashStream
+/*
+ * A SHA-256 context kept for several hashes (one commit's entries, one
+ * verification): creating and freeing a pg_cryptohash context for every
+ * entry costs more than hashing a typical entry does.
+ */
+struct AuditHasher
 {
 #if PG_VERSION_NUM >= 140000
 	pg_cryptohash_ctx *ctx;
 #else
 	pg_sha256_ctx ctx;
 #endif
+};
+
+typedef struct HashStream
+{
+	AuditHasher *hasher;
+	bool		own;			/* the hasher was made for this one hash */
 	/* the bytes go to the digest in large pieces: each update has a cost */
 	size_t		used;
 	uint8		buf[8192];
 } HashStream;
 
+AuditHasher *
+cl_audit_hasher_create(void)
+{
+	AuditHasher *h = palloc(sizeof(AuditHasher));
+
+#if PG_VERSION_NUM >= 140000
+	h->ctx = pg_cryptohash_create(PG_SHA256);
+	if (h->ctx == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("could not initialise SHA-256")));
+#endif
+	return h;
+}
+
+void
+cl_audit_hasher_free(AuditHasher *h)
+{
+#if PG_VERSION_NUM >= 140000
+	pg_cryptohash_free(h->ctx);
+#endif
+	pfree(h);
+}
+
 static void
-hs_init(HashStream *hs)
+hs_init(HashStream *hs, AuditHasher *hasher)
 {
 	hs->used = 0;
+	hs->own = (hasher == NULL);
+	hs->hasher = hasher ? hasher : cl_audit_hasher_create();
 #if PG_VERSION_NUM >= 140000
-	hs->ctx = pg_cryptohash_create(PG_SHA256);
-	if (hs->ctx == NULL || pg_cryptohash_init(hs->ctx) < 0)
+	if (pg_cryptohash_init(hs->hasher->ctx) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("could not initialise SHA-256")));
 #else
-	pg_sha256_init(&hs->ctx);
+	pg_sha256_init(&hs->hasher->ctx);
 #endif
 }
 
@@ -134,12 +170,12 @@ static void
 hs_digest(HashStream *hs, const void *data, size_t len)
 {
 #if PG_VERSION_NUM >= 140000
-	if (pg_cryptohash_update(hs->ctx, (const uint8 *) data, len) < 0)
+	if (pg_cryptohash_update(hs->hasher->ctx, (const uint8 *) data, len) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not compute SHA-256")));
 #else
-	pg_sha256_update(&hs->ctx, (const uint8 *) data, len);
+	pg_sha256_update(&hs->hasher->ctx, (const uint8 *) data, len);
 #endif
 }
 
@@ -164,24 +200,23 @@ hs_update(HashStream *hs, const void *data, size_t len)
 static void
 hs_final(HashStream *hs, uint8 *result)
 {
-#if PG_VERSION_NUM >= 140000
-	int			rc;
-#endif
+	int			rc = 0;
 
 	if (hs->used > 0)
 		hs_digest(hs, hs->buf, hs->used);
 	hs->used = 0;
 #if PG_VERSION_NUM >= 140000
-	rc = pg_cryptohash_final(hs->ctx, result, AUDIT_HASH_LEN);
-	pg_cryptohash_free(hs->ctx);
-	hs->ctx = NULL;
+	rc = pg_cryptohash_final(hs->hasher->ctx, result, AUDIT_HASH_LEN);
+#else
+	pg_sha256_final(&hs->hasher->ctx, result);
+#endif
+	if (hs->own)
+		cl_audit_hasher_free(hs->hasher);
+	hs->hasher = NULL;
 	if (rc < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not compute SHA-256")));
-#else
-	pg_sha256_final(&hs->ctx, result);
-#endif
 }
 
 
@@ -301,12 +336,12 @@ hs_datum(HashStream *hs, Oid type, Datum d)
 }
 
 void
-cl_audit_entry_hash(const Datum *values, const bool *nulls,
-					const char *const *texts, uint8 *hash)
+cl_audit_entry_hash(AuditHasher *hasher, const Datum *values,
+					const bool *nulls, const char *const *texts, uint8 *hash)
 {
 	HashStream	hs;
 
-	hs_init(&hs);
+	hs_init(&hs, hasher);
 	for (int i = AL_ID; i < AL_NHASHED; i++)
 	{
 		if (nulls[i])
@@ -320,12 +355,13 @@ cl_audit_entry_hash(const Datum *values, const bool *nulls,
 }
 
 void
-cl_audit_batch_hash(const uint8 *prev_hash, int64 batch, int64 first_position,
-					int32 n, const uint8 *entry_hashes, uint8 *result)
+cl_audit_batch_hash(AuditHasher *hasher, const uint8 *prev_hash, int64 batch,
+					int64 first_position, int32 n, const uint8 *entry_hashes,
+					uint8 *result)
 {
 	HashStream	hs;
 
-	hs_init(&hs);
+	hs_init(&hs, hasher);
 	hs_update(&hs, prev_hash, AUDIT_HASH_LEN);
 	hs_datum(&hs, INT8OID, Int64GetDatum(batch));
 	hs_datum(&hs, INT8OID, Int64GetDatum(first_position));
@@ -404,9 +440,11 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	MemoryContext entrycxt = AllocSetContextCreate(CurrentMemoryContext,
 												   "audit_verify entry",
 												   ALLOCSET_DEFAULT_SIZES);
+	AuditHasher *hasher;
 
 	memcpy(prev, tail->anchored ? tail->anchor_hash : cl_audit_genesis_hash,
 		   AUDIT_HASH_LEN);
+	hasher = cl_audit_hasher_create();
 	cscan = systable_beginscan_ordered(chainrel, chainidx, snap, 0, NULL);
 	lscan = index_beginscan(logrel, logidx, snap, 1, 0);
 
@@ -505,7 +543,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 			memcpy(nulls, slot->tts_isnull, sizeof(nulls));
 			/* detoasted copies of one entry, freed before the next one */
 			old = MemoryContextSwitchTo(entrycxt);
-			cl_audit_entry_hash(values, nulls, NULL, h);
+			cl_audit_entry_hash(hasher, values, nulls, NULL, h);
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(entrycxt);
 			if (!cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], entry_stored) ||
@@ -518,7 +556,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		}
 		if (vs->reason == NULL)
 		{
-			cl_audit_batch_hash(prev, batch, first_pos, n, hashes, computed);
+			cl_audit_batch_hash(hasher, prev, batch, first_pos, n, hashes, computed);
 			if (memcmp(computed, stored, AUDIT_HASH_LEN) != 0)
 				broken(vs, eids[0], "batch %lld: its hash does not match its entries (altered)",
 					   (long long) batch);
@@ -537,6 +575,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		(expect_batch != tail->next_batch || memcmp(prev, tail->hash, AUDIT_HASH_LEN) != 0))
 		broken(vs, 0, "the chain changed while it was verified");
 
+	cl_audit_hasher_free(hasher);
 	index_endscan(lscan);
 	systable_endscan_ordered(cscan);
 	ExecDropSingleTupleTableSlot(slot);
@@ -549,42 +588,23 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 }
 
 /*
- * Every entry of the log must be on the chain, or queued by a transaction
- * that committed after the linking that audit_verify did first.
+ * Every entry of the log up to the chain's through_id must be on it.  Later
+ * ones are not linked yet: their transactions committed after the last
+ * batch was written (or were still in progress then); but their ids must
+ * have come from the sequence.
  */
 static void
-verify_all_linked(const AuditRelids *ids, Snapshot snap, idset_hash *seen,
-				  VerifyState *vs)
+verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
+				  idset_hash *seen, VerifyState *vs)
 {
 	Relation	rel;
 	TableScanDesc scan;
 	HeapTuple	tup;
-	idset_hash *queued = idset_create(CurrentMemoryContext, 64, NULL);
 	int64		first_unlinked = 0;
 	bool		any = false;
-
-	rel = table_open(ids->pending, AccessShareLock);
-	scan = table_beginscan(rel, snap, 0, NULL);
-	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
-	{
-		Datum		v[3];
-		bool		nl[3];
-		ArrayType  *arr;
-		int			n;
-		bool		found;
-
-		heap_deform_tuple(tup, RelationGetDescr(rel), v, nl);
-		if (nl[1])
-			continue;
-		arr = DatumGetArrayTypeP(v[1]);
-		if (ARR_ELEMTYPE(arr) != INT8OID || ARR_HASNULL(arr) || ARR_NDIM(arr) != 1)
-			continue;
-		n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-		for (int i = 0; i < n; i++)
-			idset_insert(queued, (cl_audit_int8_array_data(arr))[i], &found);
-	}
-	table_endscan(scan);
-	table_close(rel, AccessShareLock);
+	int64		first_foreign = 0;
+	bool		any_foreign = false;
+	int64		last_given;
 
 	rel = table_open(ids->log, AccessShareLock);
 	scan = table_beginscan(rel, snap, 0, NULL);
@@ -593,8 +613,15 @@ verify_all_linked(const AuditRelids *ids, Snapshot snap, idset_hash *seen,
 		bool		isnull;
 		int64		id = DatumGetInt64(heap_getattr(tup, AL_ID + 1, RelationGetDescr(rel), &isnull));
 
-		if (isnull || idset_lookup(seen, id) != NULL || idset_lookup(queued, id) != NULL)
+		if (isnull || idset_lookup(seen, id) != NULL)
 			continue;
+		if (id > tail->through_id)
+		{
+			if (!any_foreign || id > first_foreign)
+				first_foreign = id;
+			any_foreign = true;
+			continue;
+		}
 		if (!any || id < first_unlinked)
 			first_unlinked = id;
 		any = true;
@@ -602,9 +629,17 @@ verify_all_linked(const AuditRelids *ids, Snapshot snap, idset_hash *seen,
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 
+	/*
+	 * The entries of snap were committed before it was taken, with ids the
+	 * sequence had given out by then: none above its value now.
+	 */
+	last_given = any_foreign ? cl_audit_seq_last_value(ids) : 0;
 	if (any)
 		broken(vs, first_unlinked, "entry %lld is not on the chain (inserted, or archived and put back)",
 			   (long long) first_unlinked);
+	else if (any_foreign && first_foreign > last_given)
+		broken(vs, first_foreign, "entry %lld has an id that clinical_audit.log_id_seq never gave out (inserted)",
+			   (long long) first_foreign);
 }
 
 PG_FUNCTION_INFO_V1(cl_audit_verify);
@@ -612,7 +647,7 @@ PG_FUNCTION_INFO_V1(cl_audit_verify);
 /*
  * audit_verify() -> (ok, entries_checked, first_broken_id, reason)
  *
- * Links what is pending first (waiting for the chain lock, which it then
+ * Links what is not linked yet first (waiting for the chain lock, which it then
  * keeps: nothing is linked while it verifies), then checks the chain from
  * the archive anchor to its end and that every entry of the log is on it.
  * Stops at the first problem.  first_broken_id is the entry concerned (for
@@ -638,9 +673,10 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	cl_audit_require_relids(&ids);
 
 	/*
-	 * Link what is pending, keeping the chain lock; a damaged end of chain
-	 * is reported, not raised.  On a standby or in a read-only transaction
-	 * nothing can be linked: what is queued is checked as queued.
+	 * Link what is not linked yet, keeping the chain lock; a damaged end of
+	 * chain is reported, not raised.  On a standby or in a read-only
+	 * transaction nothing can be linked: entries after the chain's
+	 * through_id are taken as not linked yet.
 	 */
 	locked = cl_audit_can_link(&ids);
 	if (locked)
@@ -668,7 +704,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	else
 		verify_batches(&ids, &tail, snap, locked, seen, &vs);
 	if (vs.reason == NULL)
-		verify_all_linked(&ids, snap, seen, &vs);
+		verify_all_linked(&ids, &tail, snap, seen, &vs);
 	UnregisterSnapshot(snap);
 
 	result[0] = BoolGetDatum(vs.reason == NULL);
@@ -693,7 +729,7 @@ PG_FUNCTION_INFO_V1(cl_audit_archive);
 
 /*
  * audit_archive(through_batch) -> bigint: superuser only.  Links what is
- * pending, then deletes the batches up to through_batch and the entries
+ * not linked yet, then deletes the batches up to through_batch and the entries
  * they link, and records the anchor (the batch, the positions archived and
  * its hash), so that what is kept remains one verifiable chain.  Returns
  * the number of entries deleted.  Export the entries first (COPY).
@@ -705,16 +741,18 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 	AuditRelids ids;
 	ChainTail	tail;
 	const char *problem;
-	Datum		arg[3];
-	Oid			argtype[3] = {INT8OID, INT8OID, BYTEAOID};
+	Datum		arg[4];
+	Oid			argtype[4] = {INT8OID, INT8OID, BYTEAOID, INT8OID};
 	uint64		deleted = 0;
 	int			ret;
 	bool		n1,
 				n2,
-				n3;
+				n3,
+				n4;
 	Datum		first_pos,
 				nent,
-				hash;
+				hash,
+				through_id;
 	uint8		anchor_hash[AUDIT_HASH_LEN];
 
 	if (!superuser())
@@ -743,7 +781,7 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	arg[0] = Int64GetDatum(through);
-	ret = SPI_execute_with_args("SELECT first_position, n_entries::bigint, hash "
+	ret = SPI_execute_with_args("SELECT first_position, n_entries::bigint, hash, through_id "
 								"FROM clinical_audit.chain WHERE batch = $1",
 								1, argtype, arg, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
@@ -756,13 +794,15 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 	first_pos = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &n1);
 	nent = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &n2);
 	hash = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &n3);
-	if (n1 || n2 || !cl_audit_get_hash(hash, n3, anchor_hash))
+	through_id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &n4);
+	if (n1 || n2 || n4 || !cl_audit_get_hash(hash, n3, anchor_hash))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("batch %lld of the audit chain is malformed", (long long) through),
 				 errhint("Run audit_verify().")));
 	arg[1] = Int64GetDatum(DatumGetInt64(first_pos) + DatumGetInt64(nent) - 1);
 	arg[2] = PointerGetDatum(cl_audit_hash_bytea(anchor_hash));
+	arg[3] = through_id;
 
 	cl_audit_archiving = true;
 	PG_TRY();
@@ -781,8 +821,8 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 		if (ret != SPI_OK_DELETE)
 			elog(ERROR, "audit_archive: replacing the anchor failed");
 		ret = SPI_execute_with_args("INSERT INTO clinical_audit.anchor "
-									"VALUES (true, $1, $2, $3, clock_timestamp())",
-									3, argtype, arg, NULL, false, 0);
+									"VALUES (true, $1, $2, $3, clock_timestamp(), $4)",
+									4, argtype, arg, NULL, false, 0);
 		if (ret != SPI_OK_INSERT)
 			elog(ERROR, "audit_archive: writing the anchor failed");
 	}
@@ -803,8 +843,7 @@ PG_FUNCTION_INFO_V1(cl_audit_protect_log);
 /*
  * BEFORE UPDATE/DELETE (row) and BEFORE TRUNCATE (statement) trigger of
  * the trail's tables: always an error, except the DELETEs of audit_archive.
- * (Linking deletes queue rows through the heap directly, without SQL.)  A
- * superuser can still disable the triggers; audit_verify() detects what is
+ * A superuser can still disable the triggers; audit_verify() detects what is
  * changed then.
  */
 Datum
@@ -824,7 +863,7 @@ cl_audit_protect_log(PG_FUNCTION_ARGS)
 		TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "DELETE" : "UPDATE";
 
 	if (cl_audit_archiving && TRIGGER_FIRED_BY_DELETE(td->tg_event) &&
-		TRIGGER_FIRED_FOR_ROW(td->tg_event) && strcmp(relname, "pending") != 0)
+		TRIGGER_FIRED_FOR_ROW(td->tg_event))
 		return PointerGetDatum(td->tg_trigtuple);
 
 	if (strcmp(relname, "log") == 0)

@@ -2,29 +2,34 @@
  * audit_link.c
  *		Linking audit entries onto the hash chain in batches.
  *
- * A committing audited transaction writes its entries to clinical_audit.log
- * (with their ids and entry hashes) without any lock, then tries the chain
- * lock (cl_audit_chain_lock: an object lock naming clinical_audit.chain)
- * without waiting.  If it gets
- * it, it appends one batch to clinical_audit.chain that links, in order,
- * the entries queued in clinical_audit.pending by transactions that have
- * committed since the last batch, and then its own entries; it deletes the
- * queue rows it linked and keeps the lock until its commit is visible.  If
- * the lock is busy, it queues its entries in clinical_audit.pending, one row
- * per transaction, and the next transaction that gets the lock links them.
+ * A committing audited transaction takes ids for its entries from
+ * clinical_audit.log_id_seq and writes them, with their entry hashes, to
+ * clinical_audit.log, holding the allocation lock (a weak object lock
+ * naming the sequence) from its first id to its last index entry.  It does
+ * not link them itself, except when its ids reach a multiple of
+ * pg_clinical.audit_link_every and the chain lock (an object lock naming
+ * clinical_audit.chain) is free: it then appends one batch to
+ * clinical_audit.chain that links, in id order, every entry of the log
+ * after the last batch's through_id whose transaction has committed (its
+ * own included), up to the first entry of a transaction still in progress,
+ * and keeps the chain lock until its commit is visible.  Nothing is written
+ * for the transactions that do not link: linking costs one row for many
+ * transactions.
  *
  * So nobody waits at commit, and the chain has no holes: a batch is written
- * in the same transaction as the queue rows it removes (and as the linker's
- * own entries), so if that transaction aborts, all of it goes and the queue
- * rows are linked again later; the lock is held until the batch is visible,
- * so the next linker always starts from the latest batch.  Queue rows of
- * transactions still in progress are invisible and wait for a later batch.
- * The chain order is the order of linking, not of ids.
+ * in the transaction that links it, so if that transaction aborts, the
+ * batch goes and its entries are linked later; the lock is held until the
+ * batch is visible, so the next linker always starts from the latest batch.
+ * An id with no row (its transaction aborted after taking it) is skipped
+ * once the allocation lock shows that no transaction can still write it.
+ * The chain order is the id order.
  *
- * Everything here is read with SnapshotSelf: under the chain lock every
+ * The last batch is read with SnapshotSelf: under the chain lock every
  * earlier linker has finished, so exactly the latest committed state is
  * visible whatever the isolation level of the transaction, and no predicate
- * lock is taken under SERIALIZABLE.
+ * lock is taken under SERIALIZABLE.  The log is read with a dirty snapshot,
+ * which shows the rows of transactions still in progress, where linking
+ * stops.
  */
 #include "pg_clinical.h"
 
@@ -55,7 +60,7 @@
 
 #include "audit_pg.h"
 
-/* columns of clinical_audit.chain, pending and anchor (1-based attnums - 1) */
+/* columns of clinical_audit.chain and anchor (1-based attnums - 1) */
 #define CHAIN_NATTS 8
 #define CH_BATCH 0
 #define CH_FIRST_POSITION 1
@@ -64,27 +69,16 @@
 #define CH_LINKED_AT 4
 #define CH_PREV_HASH 5
 #define CH_HASH 6
-#define CH_QUEUE_MARK 7
+#define CH_THROUGH_ID 7
 
 /*
- * A linker that sees pending_seq unchanged since the last batch skips
- * reading the queue, except every QUEUE_SWEEP_EVERY batches: a queue row
- * whose writer bumped pending_seq before the last linker looked but
- * committed after it is then linked at the latest that many batches later
- * (or by audit_link(), audit_checkpoint(), audit_verify(), which always
- * read the queue).
- */
-#define QUEUE_SWEEP_EVERY 64
-
-/*
- * A batch takes queued transactions up to this many entries (a single
- * transaction's entries always go in whole); the rest wait for the next
+ * A batch links at most this many entries; the rest wait for the next
  * batch.  It bounds the memory and the time a commit spends linking.
  */
-#define BATCH_MAX_QUEUED_ENTRIES 1000000
+#define BATCH_MAX_ENTRIES 1000000
 
-#define PENDING_NATTS 3
-#define ANCHOR_NATTS 5
+#define ANCHOR_NATTS 6
+#define AN_THROUGH_ID 5
 
 /*
  * The relation ids of the trail, looked up once per backend and forgotten
@@ -103,8 +97,7 @@ relids_invalidate(Datum arg, Oid relid)
 {
 	if (!OidIsValid(relid) ||
 		relid == relids_cache.log || relid == relids_cache.chain ||
-		relid == relids_cache.pending || relid == relids_cache.anchor ||
-		relid == relids_cache.seq || relid == relids_cache.pending_seq)
+		relid == relids_cache.anchor || relid == relids_cache.seq)
 		relids_valid = false;
 }
 
@@ -124,13 +117,10 @@ cl_audit_relids(AuditRelids *ids)
 		return false;
 	ids->log = get_relname_relid("log", nsp);
 	ids->chain = get_relname_relid("chain", nsp);
-	ids->pending = get_relname_relid("pending", nsp);
 	ids->anchor = get_relname_relid("anchor", nsp);
 	ids->seq = get_relname_relid("log_id_seq", nsp);
-	ids->pending_seq = get_relname_relid("pending_seq", nsp);
 	if (!OidIsValid(ids->log) || !OidIsValid(ids->chain) ||
-		!OidIsValid(ids->pending) || !OidIsValid(ids->anchor) ||
-		!OidIsValid(ids->seq) || !OidIsValid(ids->pending_seq))
+		!OidIsValid(ids->anchor) || !OidIsValid(ids->seq))
 		return false;
 	if (!relids_callback_registered)
 	{
@@ -197,7 +187,7 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
 		bool		n[ANCHOR_NATTS];
 
 		heap_deform_tuple(tup, RelationGetDescr(anchorrel), v, n);
-		if (tail->anchored || n[1] || n[2] ||
+		if (tail->anchored || n[1] || n[2] || n[AN_THROUGH_ID] ||
 			!cl_audit_get_hash(v[3], n[3], tail->anchor_hash))
 		{
 			ok = false;
@@ -207,6 +197,7 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
 		tail->anchored = true;
 		tail->anchor_batch = DatumGetInt64(v[1]);
 		tail->anchor_entries = DatumGetInt64(v[2]);
+		tail->anchor_through_id = DatumGetInt64(v[AN_THROUGH_ID]);
 	}
 	systable_endscan(scan);
 	table_close(anchorrel, AccessShareLock);
@@ -270,6 +261,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 
 		heap_deform_tuple(tup, RelationGetDescr(chainrel), v, n);
 		if (n[CH_BATCH] || n[CH_FIRST_POSITION] || n[CH_N_ENTRIES] ||
+			n[CH_THROUGH_ID] ||
 			!cl_audit_get_hash(v[CH_HASH], n[CH_HASH], tail->hash))
 		{
 			ok = false;
@@ -281,7 +273,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 			tail->next_batch = DatumGetInt64(v[CH_BATCH]) + 1;
 			tail->next_position = DatumGetInt64(v[CH_FIRST_POSITION]) +
 				DatumGetInt32(v[CH_N_ENTRIES]);
-			tail->queue_mark = n[CH_QUEUE_MARK] ? 0 : DatumGetInt64(v[CH_QUEUE_MARK]);
+			tail->through_id = DatumGetInt64(v[CH_THROUGH_ID]);
 			last_batch_seen = DatumGetInt64(v[CH_BATCH]);
 		}
 	}
@@ -301,12 +293,14 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 		{
 			tail->next_batch = tail->anchor_batch + 1;
 			tail->next_position = tail->anchor_entries + 1;
+			tail->through_id = tail->anchor_through_id;
 			memcpy(tail->hash, tail->anchor_hash, AUDIT_HASH_LEN);
 		}
 		else
 		{
 			tail->next_batch = 1;
 			tail->next_position = 1;
+			tail->through_id = 0;
 			memcpy(tail->hash, cl_audit_genesis_hash, AUDIT_HASH_LEN);
 		}
 	}
@@ -331,129 +325,197 @@ cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
 	return read_tail(ids, tail, problem, true, snap);
 }
 
-/* one queued transaction */
-typedef struct PendingRow
-{
-	ItemPointerData tid;
-	int64		first_id;
-	int			n;
-	int64	   *ids;
-	uint8	   *hashes;
-} PendingRow;
-
-static int
-pending_cmp(const void *a, const void *b)
-{
-	const PendingRow *x = a;
-	const PendingRow *y = b;
-
-	if (x->first_id != y->first_id)
-		return x->first_id < y->first_id ? -1 : 1;
-	return 0;
-}
-
 /*
- * Reads the visible (committed) queue rows.  A malformed row (only
- * tampering makes one) is left in place with a WARNING: its entries stay
- * unlinked, which audit_verify() reports.
+ * The value log_id_seq last handed out (0 before the first), read as the
+ * sequence's owner: audit_verify() runs as its caller.
  */
-static PendingRow *
-read_pending(Relation pendrel, int *count, bool *drained)
-{
-	SysScanDesc scan;
-	HeapTuple	tup;
-	PendingRow *rows = NULL;
-	int			n = 0,
-				max = 0;
-	int64		entries = 0;
-
-	if (!OidIsValid(RelationGetPrimaryKeyIndex(pendrel)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.pending has no primary key")));
-	scan = systable_beginscan(pendrel, RelationGetPrimaryKeyIndex(pendrel), true,
-							  SnapshotSelf, 0, NULL);
-	while (entries < BATCH_MAX_QUEUED_ENTRIES &&
-		   (tup = systable_getnext(scan)) != NULL)
-	{
-		Datum		v[PENDING_NATTS];
-		bool		nl[PENDING_NATTS];
-		ArrayType  *arr;
-		bytea	   *hb;
-		int			nids;
-
-		heap_deform_tuple(tup, RelationGetDescr(pendrel), v, nl);
-		if (nl[1] || nl[2])
-			goto malformed;
-		arr = DatumGetArrayTypeP(v[1]);
-		hb = DatumGetByteaPP(v[2]);
-		nids = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-		if (ARR_ELEMTYPE(arr) != INT8OID || ARR_HASNULL(arr) || ARR_NDIM(arr) != 1 ||
-			nids < 1 || VARSIZE_ANY_EXHDR(hb) != (Size) nids * AUDIT_HASH_LEN)
-			goto malformed;
-		if (n == max)
-		{
-			max = max ? max * 2 : 16;
-			rows = rows ? repalloc_huge(rows, max * sizeof(PendingRow))
-				: palloc(max * sizeof(PendingRow));
-		}
-		rows[n].tid = tup->t_self;
-		rows[n].n = nids;
-		rows[n].ids = palloc(nids * sizeof(int64));
-		memcpy(rows[n].ids, cl_audit_int8_array_data(arr), nids * sizeof(int64));
-		rows[n].first_id = rows[n].ids[0];
-		entries += nids;
-		rows[n].hashes = palloc((Size) nids * AUDIT_HASH_LEN);
-		memcpy(rows[n].hashes, VARDATA_ANY(hb), (Size) nids * AUDIT_HASH_LEN);
-		n++;
-		continue;
-malformed:
-		ereport(WARNING,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("a malformed row of clinical_audit.pending is left unlinked"),
-				 errhint("The audit trail was tampered with; run audit_verify().")));
-	}
-	*drained = (entries < BATCH_MAX_QUEUED_ENTRIES);
-	systable_endscan(scan);
-	if (n > 1)
-		qsort(rows, n, sizeof(PendingRow), pending_cmp);
-	*count = n;
-	return rows;
-}
-
-/* pending_seq's last value (0 before the first queue row) */
-static int64
-queue_mark_now(const AuditRelids *ids)
+int64
+cl_audit_seq_last_value(const AuditRelids *ids)
 {
 	LOCAL_FCINFO(fcinfo, 1);
 	Datum		d;
+	Oid			save_userid;
+	int			save_sec;
+	Relation	seqrel = relation_open(ids->seq, AccessShareLock);
 
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(seqrel->rd_rel->relowner,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
 	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
-	fcinfo->args[0].value = ObjectIdGetDatum(ids->pending_seq);
+	fcinfo->args[0].value = ObjectIdGetDatum(ids->seq);
 	fcinfo->args[0].isnull = false;
 	d = pg_sequence_last_value(fcinfo);
+	SetUserIdAndSecContext(save_userid, save_sec);
+	relation_close(seqrel, AccessShareLock);
 	return fcinfo->isnull ? 0 : DatumGetInt64(d);
 }
 
+static void
+alloc_locktag(LOCKTAG *tag, Oid seq)
+{
+	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, RelationRelationId, seq, 0);
+}
+
+void
+cl_audit_alloc_lock(Oid seq, LOCKMODE mode)
+{
+	LOCKTAG		tag;
+
+	alloc_locktag(&tag, seq);
+	(void) LockAcquire(&tag, mode, false, false);
+}
+
+void
+cl_audit_alloc_unlock(Oid seq, LOCKMODE mode)
+{
+	LOCKTAG		tag;
+
+	alloc_locktag(&tag, seq);
+	LockRelease(&tag, mode, false);
+}
+
+/*
+ * Reads the entries to link: the rows of the log after tail->through_id, in
+ * id order, whose transaction committed (or is this one), up to the first
+ * row of a transaction in progress.  A missing id ends the run too, unless
+ * no transaction can still write it: then it is skipped.  Sets *through to
+ * the id up to which everything is linked or never will be.  Returns the
+ * number of entries (ids and hashes in *ids_out, *hashes_out), or -1 with a
+ * WARNING when an entry is malformed (only tampering makes one).
+ */
+static int64
+read_linkable(const AuditRelids *ids, const ChainTail *tail, int64 **ids_out,
+			  uint8 **hashes_out, int64 *through)
+{
+	Relation	logrel;
+	Relation	idxrel;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	SnapshotData dirty;
+	ScanKeyData key;
+	int64		expect = tail->through_id + 1;
+	int64		stop_id = PG_INT64_MAX;	/* the first id not settled */
+	int64		settled = 0;	/* ids up to it have a row or never will */
+	bool		barrier_taken = false;
+	int64		n = 0;
+	int64		max = 64;
+	int64	   *eids = palloc(max * sizeof(int64));
+	uint8	   *hashes = palloc(max * AUDIT_HASH_LEN);
+	bool		malformed = false;
+
+	logrel = table_open(ids->log, AccessShareLock);
+	if (RelationGetDescr(logrel)->natts != AL_NATTS ||
+		!OidIsValid(RelationGetPrimaryKeyIndex(logrel)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinical_audit.log has an unexpected shape")));
+	idxrel = index_open(RelationGetPrimaryKeyIndex(logrel), AccessShareLock);
+	InitDirtySnapshot(dirty);
+	slot = table_slot_create(logrel, NULL);
+	scan = index_beginscan(logrel, idxrel, &dirty, 1, 0);
+	ScanKeyInit(&key, 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(expect));
+	index_rescan(scan, &key, 1, NULL, 0);
+
+	while (n < BATCH_MAX_ENTRIES)
+	{
+		int64		id;
+		bool		isnull;
+		Datum		d;
+
+		if (!index_getnext_slot(scan, ForwardScanDirection, slot))
+			break;
+		d = slot_getattr(slot, AL_ID + 1, &isnull);
+		if (isnull)
+		{
+			malformed = true;
+			break;
+		}
+		id = DatumGetInt64(d);
+		/* a row of a transaction in progress (not this one): stop there */
+		if (TransactionIdIsValid(dirty.xmin))
+		{
+			stop_id = id;
+			break;
+		}
+		if (id < expect)
+			continue;			/* a duplicate id (tampering): verify reports it */
+		if (id > expect && id - 1 > settled)
+		{
+			/*
+			 * Ids expect .. id - 1 have no row.  A transaction may be between
+			 * taking one of them and writing its row: wait for those (an
+			 * instant), once, and look again from expect.  An id up to the
+			 * sequence's value then that still has no row never will.
+			 */
+			if (barrier_taken)
+			{
+				stop_id = id;
+				break;
+			}
+			cl_audit_alloc_lock(ids->seq, ShareLock);
+			settled = cl_audit_seq_last_value(ids);
+			cl_audit_alloc_unlock(ids->seq, ShareLock);
+			barrier_taken = true;
+			ScanKeyInit(&key, 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(expect));
+			index_rescan(scan, &key, 1, NULL, 0);
+			continue;
+		}
+		if (n == max)
+		{
+			max *= 2;
+			eids = repalloc_huge(eids, max * sizeof(int64));
+			hashes = repalloc_huge(hashes, max * AUDIT_HASH_LEN);
+		}
+		d = slot_getattr(slot, AL_HASH + 1, &isnull);
+		if (!cl_audit_get_hash(d, isnull, hashes + n * AUDIT_HASH_LEN))
+		{
+			malformed = true;
+			break;
+		}
+		eids[n++] = id;
+		expect = id + 1;
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(idxrel, AccessShareLock);
+	table_close(logrel, AccessShareLock);
+
+	if (malformed)
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("audit entries are not linked: a malformed entry follows entry %lld",
+						(long long) (expect - 1)),
+				 errhint("The audit trail was tampered with; run audit_verify().")));
+		return -1;
+	}
+	*ids_out = eids;
+	*hashes_out = hashes;
+	/*
+	 * Everything before expect is linked or skipped; so are the ids from
+	 * expect up to where the run stopped that have no row, if the barrier
+	 * showed that they never will.
+	 */
+	if (n == BATCH_MAX_ENTRIES)
+		stop_id = expect;
+	*through = Max(expect - 1, Min(settled, stop_id - 1));
+	return n;
+}
+
 int64
-cl_audit_link_locked(const AuditRelids *ids, int n_own,
-					 const int64 *own_ids, const uint8 *own_hashes)
+cl_audit_link_locked(const AuditRelids *ids)
 {
 	ChainTail	tail;
 	const char *problem;
-	Relation	pendrel;
 	Relation	chainrel;
-	PendingRow *rows;
-	int			nrows;
-	int64		total = n_own;
+	int64		total;
 	int64	   *all_ids;
 	uint8	   *all_hashes;
-	int64		k = 0;
+	int64		through;
 	uint8		hash[AUDIT_HASH_LEN];
 	Datum		values[CHAIN_NATTS];
 	bool		nulls[CHAIN_NATTS] = {false, false, false, false, false, false, false, false};
-	int64		mark;
-	bool		drained = true;
 	Datum	   *id_datums;
 	HeapTuple	tup;
 
@@ -466,49 +528,15 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 		return -1;
 	}
 
-	/* read before the queue, so that nothing queued later is taken as seen */
-	mark = queue_mark_now(ids);
-	pendrel = table_open(ids->pending, RowExclusiveLock);
-	check_shape(pendrel, PENDING_NATTS);
-	if (n_own > 0 && mark == tail.queue_mark &&
-		tail.next_batch % QUEUE_SWEEP_EVERY != 0)
-	{
-		rows = NULL;			/* nothing was queued since the last look */
-		nrows = 0;
-	}
-	else
-		rows = read_pending(pendrel, &nrows, &drained);
-	/* rows left behind by the size cap: make the next linker look again */
-	if (!drained)
-		mark = tail.queue_mark;
-	for (int r = 0; r < nrows; r++)
-		total += rows[r].n;
-	if (total == 0)
-	{
-		table_close(pendrel, NoLock);
-		return 0;
-	}
+	total = read_linkable(ids, &tail, &all_ids, &all_hashes, &through);
+	if (total <= 0)
+		return total;
 	if (total > INT_MAX / AUDIT_HASH_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many audit entries to link in one batch")));
 
-	all_ids = palloc(total * sizeof(int64));
-	all_hashes = palloc(total * AUDIT_HASH_LEN);
-	for (int r = 0; r < nrows; r++)
-	{
-		memcpy(all_ids + k, rows[r].ids, rows[r].n * sizeof(int64));
-		memcpy(all_hashes + k * AUDIT_HASH_LEN, rows[r].hashes,
-			   (Size) rows[r].n * AUDIT_HASH_LEN);
-		k += rows[r].n;
-	}
-	if (n_own > 0)
-	{
-		memcpy(all_ids + k, own_ids, n_own * sizeof(int64));
-		memcpy(all_hashes + k * AUDIT_HASH_LEN, own_hashes, (Size) n_own * AUDIT_HASH_LEN);
-	}
-
-	cl_audit_batch_hash(tail.hash, tail.next_batch, tail.next_position,
+	cl_audit_batch_hash(NULL, tail.hash, tail.next_batch, tail.next_position,
 						(int32) total, all_hashes, hash);
 
 	id_datums = palloc(total * sizeof(Datum));
@@ -523,7 +551,7 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 	values[CH_LINKED_AT] = TimestampTzGetDatum(GetCurrentTimestamp());
 	values[CH_PREV_HASH] = PointerGetDatum(cl_audit_hash_bytea(tail.hash));
 	values[CH_HASH] = PointerGetDatum(cl_audit_hash_bytea(hash));
-	values[CH_QUEUE_MARK] = Int64GetDatum(mark);
+	values[CH_THROUGH_ID] = Int64GetDatum(through);
 
 	chainrel = table_open(ids->chain, RowExclusiveLock);
 	check_shape(chainrel, CHAIN_NATTS);
@@ -533,15 +561,11 @@ cl_audit_link_locked(const AuditRelids *ids, int n_own,
 	heap_freetuple(tup);
 	table_close(chainrel, NoLock);
 
-	for (int r = 0; r < nrows; r++)
-		simple_heap_delete(pendrel, &rows[r].tid);
-	table_close(pendrel, NoLock);
-
 	return total;
 }
 
 /*
- * Whether audit_verify() and audit_checkpoint() link what is queued first:
+ * Whether audit_verify() and audit_checkpoint() link what is unlinked first:
  * not on a standby or in a read-only transaction, and only for the trail's
  * owner (or a superuser).  Linking takes the chain lock until the end of
  * the caller's transaction; were any role allowed to, an open (or prepared)
@@ -600,11 +624,11 @@ cl_audit_link_all(const AuditRelids *ids)
 	SetUserIdAndSecContext(rel->rd_rel->relowner,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
-	/* a long queue goes in several batches */
+	/* a long backlog goes in several batches */
 	linked = 0;
 	for (;;)
 	{
-		int64		n = cl_audit_link_locked(ids, 0, NULL, NULL);
+		int64		n = cl_audit_link_locked(ids);
 
 		if (n < 0)
 			ereport(ERROR,
@@ -613,7 +637,7 @@ cl_audit_link_all(const AuditRelids *ids)
 					 errhint("Run audit_verify() to find what was altered.")));
 		CommandCounterIncrement();
 		linked += n;
-		if (n < BATCH_MAX_QUEUED_ENTRIES)
+		if (n < BATCH_MAX_ENTRIES)
 			break;
 	}
 	SetUserIdAndSecContext(save_userid, save_sec);
@@ -632,7 +656,7 @@ cl_audit_require_relids(AuditRelids *ids)
 
 PG_FUNCTION_INFO_V1(cl_audit_link);
 
-/* audit_link() -> bigint: link the pending entries now */
+/* audit_link() -> bigint: link the committed entries not linked yet, now */
 Datum
 cl_audit_link(PG_FUNCTION_ARGS)
 {
@@ -645,8 +669,8 @@ cl_audit_link(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(cl_audit_checkpoint);
 
 /*
- * audit_checkpoint() -> (entries, batch, hash, taken_at): links what is
- * pending, then returns the end of the chain, to be kept outside the
+ * audit_checkpoint() -> (entries, batch, hash, taken_at): links what is not
+ * linked yet, then returns the end of the chain, to be kept outside the
  * database.  A later audit_verify() that reaches the same batch with the
  * same hash proves that nothing up to it was altered.
  */

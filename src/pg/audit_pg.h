@@ -7,8 +7,8 @@
  *
  * audit_trigger.c	GUCs, the trigger, the per-transaction buffer and the
  *					commit-time writing of the entries
- * audit_link.c		linking entries onto the chain in batches, the pending
- *					queue, audit_link() and audit_checkpoint()
+ * audit_link.c		linking entries onto the chain in batches, the chain and
+ *					allocation locks, audit_link() and audit_checkpoint()
  * audit_chain.c	the canonical serialisation and hashes, audit_verify,
  *					audit_archive, the protection trigger
  */
@@ -18,6 +18,7 @@
 #include "pg_clinical.h"
 
 #include "storage/itemptr.h"
+#include "storage/lockdefs.h"
 #include "utils/array.h"
 #include "utils/relcache.h"
 #include "utils/snapshot.h"
@@ -72,9 +73,14 @@ extern const char *const cl_audit_column_names[AL_NATTS];
  *	batch hash = SHA-256(prev_hash || F(batch) || F(first_position) ||
  *						 F(n_entries) || entry hash 1 || ... || entry hash n)
  */
-void		cl_audit_entry_hash(const Datum *values, const bool *nulls,
-								const char *const *texts, uint8 *hash);
-void		cl_audit_batch_hash(const uint8 *prev_hash, int64 batch,
+typedef struct AuditHasher AuditHasher;	/* NULL: a context for one hash */
+
+AuditHasher *cl_audit_hasher_create(void);
+void		cl_audit_hasher_free(AuditHasher *h);
+void		cl_audit_entry_hash(AuditHasher *hasher, const Datum *values,
+								const bool *nulls, const char *const *texts,
+								uint8 *hash);
+void		cl_audit_batch_hash(AuditHasher *hasher, const uint8 *prev_hash, int64 batch,
 								int64 first_position, int32 n,
 								const uint8 *entry_hashes, uint8 *result);
 
@@ -86,10 +92,8 @@ typedef struct AuditRelids
 {
 	Oid			log;
 	Oid			chain;
-	Oid			pending;
 	Oid			anchor;
 	Oid			seq;			/* log_id_seq */
-	Oid			pending_seq;
 } AuditRelids;
 
 bool		cl_audit_relids(AuditRelids *ids);
@@ -102,11 +106,12 @@ typedef struct ChainTail
 	int64		next_batch;
 	int64		next_position;
 	uint8		hash[AUDIT_HASH_LEN];
-	int64		queue_mark;		/* pending_seq seen by the last batch (0: none) */
+	int64		through_id;		/* every log id up to it is linked or never will be */
 	/* the anchor (archive), when there is one */
 	bool		anchored;
 	int64		anchor_batch;
 	int64		anchor_entries;
+	int64		anchor_through_id;
 	uint8		anchor_hash[AUDIT_HASH_LEN];
 } ChainTail;
 
@@ -118,18 +123,34 @@ bool		cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
 										const char **problem, Snapshot snap);
 
 /*
- * Links the committed pending entries and then the given ones (the calling
- * transaction's own, already written to the log) onto the chain as one
- * batch.  The caller holds the chain lock (cl_audit_chain_lock) and a
- * RowExclusiveLock on clinical_audit.chain, until the end of its
- * transaction.  Runs as the
- * caller; the caller switches to the log's owner.  Returns the number of
- * entries linked, or -1 (with a WARNING) when the chain's end is malformed.
+ * Links onto the chain, as one batch and in id order, the committed entries
+ * of the log that follow the last batch (tail.through_id), up to the first
+ * one whose transaction is still in progress.  The caller holds the chain
+ * lock (cl_audit_chain_lock) and a RowExclusiveLock on clinical_audit.chain
+ * until the end of its transaction, and acts as the log's owner.  Returns
+ * the number of entries linked, or -1 (with a WARNING) when the chain's end
+ * or an entry is malformed.
  */
-int64		cl_audit_link_locked(const AuditRelids *ids, int n_own,
-								 const int64 *own_ids, const uint8 *own_hashes);
+int64		cl_audit_link_locked(const AuditRelids *ids);
 
-/* audit_link(), audit_checkpoint(), audit_verify(): link everything pending now */
+/*
+ * The allocation lock: an object lock tag naming clinical_audit.log_id_seq
+ * (pg_locks: locktype object, classid pg_class, objid the sequence).  A
+ * committer holds it in RowExclusiveLock from taking its first id to the
+ * last index entry of its rows; a linker that finds a gap in the ids takes
+ * it in ShareLock for an instant, after which an id below the sequence's
+ * value that has no row never will have one.
+ */
+void		cl_audit_alloc_lock(Oid seq, LOCKMODE mode);
+void		cl_audit_alloc_unlock(Oid seq, LOCKMODE mode);
+
+/* the value clinical_audit.log_id_seq last gave out (0: none) */
+int64		cl_audit_seq_last_value(const AuditRelids *ids);
+
+/* GUC pg_clinical.audit_link_every */
+extern int	cl_audit_link_every;
+
+/* audit_link(), audit_checkpoint(), audit_verify(): link everything committed now */
 int64		cl_audit_link_all(const AuditRelids *ids);
 
 /* false on a standby, read-only, or for a role that does not own the trail */

@@ -62,6 +62,8 @@ static char *cl_audit_user = NULL;
 
 /* pg_clinical.audit_log_statement: also record the statement text */
 static bool cl_audit_log_statement = false;
+int			cl_audit_link_every = 32;
+static int	cl_audit_link_idle = 1000;
 
 /* ---- the per-transaction buffer ----------------------------------------- */
 
@@ -865,38 +867,6 @@ client_info(PGFunction fn, bool *isnull)
 	return d;
 }
 
-/* queues the entries for the next linker: one row of clinical_audit.pending */
-static void
-queue_entries(const AuditRelids *ids, int n, const int64 *entry_ids,
-			  const uint8 *hashes)
-{
-	Relation	rel = table_open(ids->pending, RowExclusiveLock);
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
-	Datum	   *d = palloc(n * sizeof(Datum));
-	bytea	   *hb = palloc(VARHDRSZ + (Size) n * AUDIT_HASH_LEN);
-	HeapTuple	tup;
-
-	if (RelationGetDescr(rel)->natts != 3)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.pending has an unexpected shape")));
-	for (int i = 0; i < n; i++)
-		d[i] = Int64GetDatum(entry_ids[i]);
-	/* tell the linkers that something was queued (audit_link.c) */
-	(void) nextval_internal(ids->pending_seq, false);
-	SET_VARSIZE(hb, VARHDRSZ + (Size) n * AUDIT_HASH_LEN);
-	memcpy(VARDATA(hb), hashes, (Size) n * AUDIT_HASH_LEN);
-	values[0] = FullTransactionIdGetDatum(GetTopFullTransactionId());
-	values[1] = PointerGetDatum(construct_array(d, n, INT8OID, sizeof(int64),
-												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	values[2] = PointerGetDatum(hb);
-	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
-	CatalogTupleInsert(rel, tup);	/* heap and primary key, no SQL */
-	heap_freetuple(tup);
-	table_close(rel, NoLock);
-}
-
 /*
  * Writes the transaction's entries and links them.  Called at pre-commit,
  * when no more audited change can happen.
@@ -907,6 +877,12 @@ queue_entries(const AuditRelids *ids, int n, const int64 *entry_ids,
  * every column the table declares NOT NULL is filled here.  No lock is
  * waited for: the chain lock is only tried (audit_link.c).
  */
+/* rows per multi-insert call at commit */
+#define INSERT_CHUNK 64
+
+/* when this backend last committed audited changes (only a hint) */
+static TimestampTz last_audited_commit = 0;
+
 static void
 commit_entries(void)
 {
@@ -924,8 +900,11 @@ commit_entries(void)
 	uint8	   *hashes;
 	EState	   *estate;
 	ResultRelInfo *rri;
-	TupleTableSlot *slot;
+	TupleTableSlot **slots;
+	int			nslots;
+	AuditHasher *hasher;
 	CommandId	cid;
+	TimestampTz now;
 	int			n = xs.nentries;
 	const char *texts[AL_NATTS] = {0};
 	MemoryContext cxt;
@@ -976,70 +955,100 @@ commit_entries(void)
 	rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(rri, logrel, 1, NULL, 0);
 	ExecOpenIndices(rri, false);
-	slot = MakeSingleTupleTableSlot(RelationGetDescr(logrel), &TTSOpsVirtual);
+	nslots = Min(n, INSERT_CHUNK);
+	slots = palloc(nslots * sizeof(TupleTableSlot *));
+	for (int s = 0; s < nslots; s++)
+		slots[s] = table_slot_create(logrel, NULL);
 	cid = GetCurrentCommandId(true);
+	hasher = cl_audit_hasher_create();
+	/* from the first id to the last index entry (audit_link.c) */
+	cl_audit_alloc_lock(ids.seq, RowExclusiveLock);
 
-	for (int i = 0; i < n; i++)
+	/*
+	 * The rows go in chunks through the multi-insert path: one heap WAL
+	 * record per page for a chunk instead of one per row.  Index entries
+	 * follow, row by row.
+	 */
+	for (int first = 0; first < n; first += nslots)
 	{
-		AuditEntry *e = xs.entries[i];
-		uint8	   *h = hashes + (Size) i * AUDIT_HASH_LEN;
+		int			chunk = Min(nslots, n - first);
 
-		entry_ids[i] = nextval_internal(ids.seq, false);
-		e->values[AL_ID] = Int64GetDatum(entry_ids[i]);
-		e->nulls[AL_ID] = false;
-		e->values[AL_XACT_START] = xact_start;
-		e->nulls[AL_XACT_START] = false;
-		e->values[AL_XID] = xid;
-		e->nulls[AL_XID] = false;
-		e->values[AL_CLIENT_ADDR] = client_addr;
-		e->nulls[AL_CLIENT_ADDR] = addr_null;
-		e->values[AL_CLIENT_PORT] = client_port;
-		e->nulls[AL_CLIENT_PORT] = port_null;
-		e->values[AL_BACKEND_PID] = Int32GetDatum(MyProcPid);
-		e->nulls[AL_BACKEND_PID] = false;
-		texts[AL_ROW_KEY] = e->key_text;
-		texts[AL_OLD_ROW] = e->old_text;
-		texts[AL_NEW_ROW] = e->new_text;
-		cl_audit_entry_hash(e->values, e->nulls, texts, h);
-		e->values[AL_HASH] = PointerGetDatum(cl_audit_hash_bytea(h));
-		e->nulls[AL_HASH] = false;
+		for (int s = 0; s < chunk; s++)
+		{
+			int			i = first + s;
+			AuditEntry *e = xs.entries[i];
+			uint8	   *h = hashes + (Size) i * AUDIT_HASH_LEN;
+			TupleTableSlot *slot = slots[s];
 
-		ExecClearTuple(slot);
-		memcpy(slot->tts_values, e->values, sizeof(e->values));
-		memcpy(slot->tts_isnull, e->nulls, sizeof(e->nulls));
-		ExecStoreVirtualTuple(slot);
-		table_tuple_insert(logrel, slot, cid, 0, NULL);
+			entry_ids[i] = nextval_internal(ids.seq, false);
+			e->values[AL_ID] = Int64GetDatum(entry_ids[i]);
+			e->nulls[AL_ID] = false;
+			e->values[AL_XACT_START] = xact_start;
+			e->nulls[AL_XACT_START] = false;
+			e->values[AL_XID] = xid;
+			e->nulls[AL_XID] = false;
+			e->values[AL_CLIENT_ADDR] = client_addr;
+			e->nulls[AL_CLIENT_ADDR] = addr_null;
+			e->values[AL_CLIENT_PORT] = client_port;
+			e->nulls[AL_CLIENT_PORT] = port_null;
+			e->values[AL_BACKEND_PID] = Int32GetDatum(MyProcPid);
+			e->nulls[AL_BACKEND_PID] = false;
+			texts[AL_ROW_KEY] = e->key_text;
+			texts[AL_OLD_ROW] = e->old_text;
+			texts[AL_NEW_ROW] = e->new_text;
+			cl_audit_entry_hash(hasher, e->values, e->nulls, texts, h);
+			e->values[AL_HASH] = PointerGetDatum(cl_audit_hash_bytea(h));
+			e->nulls[AL_HASH] = false;
+
+			ExecClearTuple(slot);
+			memcpy(slot->tts_values, e->values, sizeof(e->values));
+			memcpy(slot->tts_isnull, e->nulls, sizeof(e->nulls));
+			ExecStoreVirtualTuple(slot);
+		}
+		table_multi_insert(logrel, slots, chunk, cid, 0, NULL);
+		for (int s = 0; s < chunk; s++)
+		{
 #if PG_VERSION_NUM >= 160000
-		ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL, false);
+			ExecInsertIndexTuples(rri, slots[s], estate, false, false, NULL, NIL, false);
 #else
-		ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+			ExecInsertIndexTuples(rri, slots[s], estate, false, false, NULL, NIL);
 #endif
-		ResetPerTupleExprContext(estate);
+			ResetPerTupleExprContext(estate);
+		}
 	}
 
-	ExecDropSingleTupleTableSlot(slot);
+	cl_audit_alloc_unlock(ids.seq, RowExclusiveLock);
+	cl_audit_hasher_free(hasher);
+	for (int s = 0; s < nslots; s++)
+		ExecDropSingleTupleTableSlot(slots[s]);
 	ExecCloseIndices(rri);
 	FreeExecutorState(estate);
 
 	/*
-	 * Link now if the chain lock is free, else queue for the next linker.
-	 * The lock, once ours, is released as soon as the commit is visible
-	 * (XACT_EVENT_COMMIT), or with the other locks if the commit fails.
+	 * Link if this transaction's ids reach a multiple of audit_link_every
+	 * (one committer in so many entries links), or if this backend has not
+	 * committed audited changes for a while (so that a quiet system keeps
+	 * its chain current), and the chain lock is free.  The lock, once ours,
+	 * is released as soon as the commit is visible (XACT_EVENT_COMMIT), or
+	 * with the other locks if the commit fails.
 	 *
 	 * The table lock first, without waiting either: somebody holding a
 	 * strong lock on the chain table (LOCK TABLE, VACUUM FULL, ALTER) must
 	 * not make a committer wait, or deadlock with it, while it holds the
 	 * chain lock.  RowExclusiveLock is a weak lock: the fast path.
 	 */
-	if (ConditionalLockRelationOid(ids.chain, RowExclusiveLock) &&
+	now = GetCurrentTimestamp();
+	if ((cl_audit_link_every <= 1 ||
+		 entry_ids[n - 1] / cl_audit_link_every != (entry_ids[0] - 1) / cl_audit_link_every ||
+		 (cl_audit_link_idle >= 0 &&
+		  TimestampDifferenceExceeds(last_audited_commit, now, cl_audit_link_idle))) &&
+		ConditionalLockRelationOid(ids.chain, RowExclusiveLock) &&
 		cl_audit_chain_lock(ids.chain, false))
 	{
 		cl_audit_note_chain_lock(ids.chain);
-		if (cl_audit_link_locked(&ids, n, entry_ids, hashes) < 0)
-			queue_entries(&ids, n, entry_ids, hashes);
+		(void) cl_audit_link_locked(&ids);
 	}
-	else
-		queue_entries(&ids, n, entry_ids, hashes);
+	last_audited_commit = now;
 
 	/* make the rows visible to the rest of the commit, if anything looks */
 	CommandCounterIncrement();
@@ -1155,6 +1164,24 @@ cl_audit_init(void)
 							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_clinical.audit_link_every",
+							"Entries are linked onto the audit hash chain in batches of about this many.",
+							"The committer whose entries reach a multiple of this number links "
+							"every committed entry not linked yet; 1 links at every commit.",
+							&cl_audit_link_every,
+							32, 1, 1000000,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_clinical.audit_link_idle",
+							"A backend that has not committed audited changes for this long links at its next audited commit.",
+							"So that the chain stays current when there is little traffic; "
+							"-1 links only by pg_clinical.audit_link_every.",
+							&cl_audit_link_idle,
+							1000, -1, INT_MAX,
+							PGC_SUSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 	RegisterXactCallback(audit_xact_callback, NULL);
 	RegisterSubXactCallback(audit_subxact_callback, NULL);
 }

@@ -8,13 +8,13 @@
 -- an AFTER TRUNCATE statement trigger, both enabled ALWAYS.  The trigger
 -- only buffers the change in the transaction's memory.  At commit (a
 -- pre-commit callback) the transaction's entries get their ids and hashes
--- and are written to clinical_audit.log without any lock; then they are
--- linked onto the hash chain (clinical_audit.chain) in a batch, together
--- with the entries of transactions that committed unlinked, if the chain
--- lock is free; if it is not, they are queued in clinical_audit.pending and
--- the next committer that gets the lock links them.  Nobody waits for the
--- chain lock at commit.  Aborted transactions and rolled-back savepoints
--- leave nothing.  See README.md, section "Audit".
+-- and are written to clinical_audit.log.  Entries are linked onto the hash
+-- chain (clinical_audit.chain) in id order, in batches: every
+-- pg_clinical.audit_link_every entries, the committer whose entries reach
+-- the next multiple links, if the chain lock is free, all committed entries
+-- that follow the last batch.  Nobody waits for the chain lock at commit.
+-- Aborted transactions and rolled-back savepoints leave nothing.  See
+-- README.md, section "Audit".
 
 CREATE SCHEMA clinical_audit;
 COMMENT ON SCHEMA clinical_audit IS
@@ -24,10 +24,6 @@ COMMENT ON SCHEMA clinical_audit IS
 GRANT USAGE ON SCHEMA clinical_audit TO PUBLIC;
 
 CREATE SEQUENCE clinical_audit.log_id_seq;
--- bumped by every transaction that queues entries in clinical_audit.pending,
--- so that a linker can tell cheaply whether anything was queued since the
--- last batch that looked (clinical_audit.chain.queue_mark)
-CREATE SEQUENCE clinical_audit.pending_seq;
 
 -- The log.  Column order is the order of the canonical serialisation that
 -- the entry hash covers (README.md, "Audit: the hash chain"); do not reorder.
@@ -85,7 +81,7 @@ CREATE TABLE clinical_audit.chain (
 	linked_at			timestamptz NOT NULL,
 	prev_hash			bytea NOT NULL,
 	hash				bytea NOT NULL,
-	queue_mark			bigint					-- pending_seq as this batch's linker saw it (not hashed)
+	through_id			bigint NOT NULL			-- every log id up to this one is linked or never will be (not hashed)
 );
 ALTER TABLE clinical_audit.chain
 	ALTER COLUMN entry_ids SET STATISTICS 0,
@@ -94,38 +90,25 @@ ALTER TABLE clinical_audit.chain
 COMMENT ON TABLE clinical_audit.chain IS
 	'the hash chain over clinical_audit.log: batches of entries, each hashed onto the previous batch';
 
--- Entries of committed transactions that are not linked yet (the chain
--- lock was busy when they committed): one row per transaction.
--- Read through its primary key index, whose dead entries are skipped once
--- killed, so the frequent inserts and deletes do not slow the readers down.
-CREATE TABLE clinical_audit.pending (
-	xid					xid8 PRIMARY KEY,
-	entry_ids			bigint[] NOT NULL,
-	hashes				bytea NOT NULL			-- the entries' hashes, 32 bytes each
-);
-COMMENT ON TABLE clinical_audit.pending IS
-	'committed audit entries waiting to be linked onto the chain (by the next audited commit, audit_link() or audit_verify())';
-
 -- The archive anchor: at most one row, written by audit_archive only.
 CREATE TABLE clinical_audit.anchor (
 	singleton			boolean PRIMARY KEY DEFAULT true CHECK (singleton),
 	through_batch		bigint NOT NULL,
 	entries				bigint NOT NULL,		-- chain positions archived
 	hash				bytea NOT NULL,			-- hash of batch through_batch
-	archived_at			timestamptz NOT NULL
+	archived_at			timestamptz NOT NULL,
+	through_id			bigint NOT NULL			-- through_id of batch through_batch
 );
 COMMENT ON TABLE clinical_audit.anchor IS
 	'where the chain starts after archiving (audit_archive): the last archived batch and its hash';
 
-REVOKE ALL ON clinical_audit.log, clinical_audit.chain, clinical_audit.pending,
-	clinical_audit.anchor, clinical_audit.log_id_seq, clinical_audit.pending_seq FROM PUBLIC;
+REVOKE ALL ON clinical_audit.log, clinical_audit.chain, clinical_audit.anchor,
+	clinical_audit.log_id_seq FROM PUBLIC;
 
 -- keep the trail in pg_dump output
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.log', '');
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.log_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('clinical_audit.pending_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.chain', '');
-SELECT pg_catalog.pg_extension_config_dump('clinical_audit.pending', '');
 SELECT pg_catalog.pg_extension_config_dump('clinical_audit.anchor', '');
 
 -- The C trigger function of audited tables.  Arguments (set by audit_enable):
@@ -150,10 +133,6 @@ CREATE TRIGGER chain_append_only BEFORE UPDATE OR DELETE ON clinical_audit.chain
 	FOR EACH ROW EXECUTE FUNCTION clinical_audit.protect_log();
 CREATE TRIGGER chain_no_truncate BEFORE TRUNCATE ON clinical_audit.chain
 	FOR EACH STATEMENT EXECUTE FUNCTION clinical_audit.protect_log();
-CREATE TRIGGER pending_protected BEFORE UPDATE OR DELETE ON clinical_audit.pending
-	FOR EACH ROW EXECUTE FUNCTION clinical_audit.protect_log();
-CREATE TRIGGER pending_no_truncate BEFORE TRUNCATE ON clinical_audit.pending
-	FOR EACH STATEMENT EXECUTE FUNCTION clinical_audit.protect_log();
 CREATE TRIGGER anchor_protected BEFORE UPDATE OR DELETE ON clinical_audit.anchor
 	FOR EACH ROW EXECUTE FUNCTION clinical_audit.protect_log();
 CREATE TRIGGER anchor_no_truncate BEFORE TRUNCATE ON clinical_audit.anchor
@@ -163,8 +142,6 @@ ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_append_only;
 ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_no_truncate;
 ALTER TABLE clinical_audit.chain ENABLE ALWAYS TRIGGER chain_append_only;
 ALTER TABLE clinical_audit.chain ENABLE ALWAYS TRIGGER chain_no_truncate;
-ALTER TABLE clinical_audit.pending ENABLE ALWAYS TRIGGER pending_protected;
-ALTER TABLE clinical_audit.pending ENABLE ALWAYS TRIGGER pending_no_truncate;
 ALTER TABLE clinical_audit.anchor ENABLE ALWAYS TRIGGER anchor_protected;
 ALTER TABLE clinical_audit.anchor ENABLE ALWAYS TRIGGER anchor_no_truncate;
 
@@ -328,7 +305,7 @@ CREATE FUNCTION audit_verify(OUT ok boolean, OUT entries_checked bigint,
 	LANGUAGE C VOLATILE
 	SET search_path = pg_catalog, pg_temp;
 -- Not SECURITY DEFINER: the C code reads the trail itself (returning only
--- ids and reasons), and links queued entries first only when the caller
+-- ids and reasons), and links unlinked entries first only when the caller
 -- owns the trail, since linking holds the chain lock to the end of the
 -- caller's transaction.
 COMMENT ON FUNCTION audit_verify() IS
@@ -339,7 +316,7 @@ CREATE FUNCTION audit_link() RETURNS bigint
 	LANGUAGE C VOLATILE;
 REVOKE ALL ON FUNCTION audit_link() FROM PUBLIC;
 COMMENT ON FUNCTION audit_link() IS
-	'link the committed entries still pending onto the hash chain now (waits for the chain lock); returns how many';
+	'link the committed entries not linked yet onto the hash chain now (waits for the chain lock); returns how many';
 
 CREATE FUNCTION audit_checkpoint(OUT entries bigint, OUT batch bigint, OUT hash text,
 								 OUT taken_at timestamptz)
@@ -348,7 +325,7 @@ CREATE FUNCTION audit_checkpoint(OUT entries bigint, OUT batch bigint, OUT hash 
 	LANGUAGE C VOLATILE
 	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION audit_checkpoint() IS
-	'the end of the audit chain (entries linked, last batch, its hash) to anchor outside the database; the owner links queued entries first';
+	'the end of the audit chain (entries linked, last batch, its hash) to anchor outside the database; the owner links unlinked entries first';
 
 CREATE FUNCTION audit_archive(through_batch bigint) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'cl_audit_archive'
