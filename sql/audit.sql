@@ -291,6 +291,16 @@ DROP PROCEDURE regress_admit(int);
 ALTER TABLE patient DROP COLUMN score;
 UPDATE patient SET family = 'after drop' WHERE id = 2;
 SELECT old_row, new_row FROM clinical_audit.log ORDER BY id DESC LIMIT 1;
+-- what is worked out once per table (columns in key order, the key) follows
+-- a column added or renamed, an exclusion changed
+ALTER TABLE patient ADD COLUMN ward text;
+ALTER TABLE patient RENAME COLUMN family TO surname;
+UPDATE patient SET ward = 'B2' WHERE id = 2;
+SELECT old_row, new_row, changed_columns FROM clinical_audit.log ORDER BY id DESC LIMIT 1;
+SELECT audit_disable('patient');
+SELECT audit_enable('patient', exclude_columns => '{ssn, ward}');
+UPDATE patient SET ward = 'B3', surname = 'again' WHERE id = 2;
+SELECT old_row, new_row, changed_columns FROM clinical_audit.log ORDER BY id DESC LIMIT 1;
 DROP TABLE typed;
 SELECT ok, first_broken_id FROM audit_verify();
 SELECT table_name, operation FROM clinical_audit.log WHERE table_name = 'typed';

@@ -44,6 +44,7 @@
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -318,7 +319,10 @@ append_json_string(StringInfo out, const char *s, int len)
 typedef struct RowShape
 {
 	Oid			relid;
+	Oid			tgoid;			/* the trigger (its arguments) */
 	TupleDesc	td;				/* the descriptor it was worked out for */
+	MemoryContext cxt;			/* holds this shape */
+	bool		stale;			/* the relation changed since: work it out again */
 	bool		changed_only;	/* per-table option: changed columns only */
 	bool	   *include;		/* recorded columns (by attribute index) */
 	bool	   *keyinc;			/* columns of the row key */
@@ -342,22 +346,62 @@ attname_cmp(const void *a, const void *b, void *arg)
 	return memcmp(na, nb, la);
 }
 
-static RowShape *
-row_shape(FunctionCallInfo fcinfo, Relation rel, Trigger *tg)
+/*
+ * The shapes of this backend's audited relations, kept across statements
+ * (working one out sorts the column names and reads the key's index), keyed
+ * by relation and trigger.  Any relcache invalidation of the relation (a
+ * column, index or trigger changed) marks its shape stale; it is worked out
+ * again at its next use.  A stale shape is not freed at once, since a
+ * statement still running may point to it (fn_extra), but at the end of the
+ * transaction that replaces it.
+ */
+typedef struct ShapeKey
 {
-	RowShape   *rs = (RowShape *) fcinfo->flinfo->fn_extra;
+	Oid			relid;
+	Oid			tgoid;
+} ShapeKey;
+
+typedef struct ShapeEntry
+{
+	ShapeKey	key;
+	RowShape   *rs;
+} ShapeEntry;
+
+static HTAB *shape_cache = NULL;
+static MemoryContext shape_cache_cxt = NULL;
+
+static void
+shape_invalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS st;
+	ShapeEntry *e;
+
+	hash_seq_init(&st, shape_cache);
+	while ((e = hash_seq_search(&st)) != NULL)
+	{
+		if (relid == InvalidOid || e->key.relid == relid)
+			e->rs->stale = true;
+	}
+}
+
+static RowShape *
+build_row_shape(Relation rel, Trigger *tg)
+{
 	TupleDesc	td = RelationGetDescr(rel);
 	int			natts = td->natts;
 	Bitmapset  *keyattrs;
+	MemoryContext cxt;
 	MemoryContext old;
+	RowShape   *rs;
 
-	if (rs != NULL && rs->relid == RelationGetRelid(rel) && rs->td == td)
-		return rs;
-
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	cxt = AllocSetContextCreate(shape_cache_cxt, "audit row shape",
+								ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
 	rs = palloc0(sizeof(RowShape));
 	rs->relid = RelationGetRelid(rel);
+	rs->tgoid = tg->tgoid;
 	rs->td = td;
+	rs->cxt = cxt;
 	rs->include = palloc(Max(natts, 1) * sizeof(bool));
 	rs->keylen = palloc(Max(natts, 1) * sizeof(int));
 	rs->order = palloc(Max(natts, 1) * sizeof(int));
@@ -399,8 +443,51 @@ row_shape(FunctionCallInfo fcinfo, Relation rel, Trigger *tg)
 				bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, keyattrs);
 	}
 	MemoryContextSwitchTo(old);
-	fcinfo->flinfo->fn_extra = rs;
 	return rs;
+}
+
+static RowShape *
+row_shape(FunctionCallInfo fcinfo, Relation rel, Trigger *tg)
+{
+	RowShape   *rs = (RowShape *) fcinfo->flinfo->fn_extra;
+	TupleDesc	td = RelationGetDescr(rel);
+	ShapeKey	key;
+	ShapeEntry *ent;
+	bool		found;
+
+	if (rs != NULL && !rs->stale && rs->relid == RelationGetRelid(rel) &&
+		rs->tgoid == tg->tgoid && rs->td == td)
+		return rs;
+
+	if (shape_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		shape_cache_cxt = AllocSetContextCreate(CacheMemoryContext,
+												"audit row shapes",
+												ALLOCSET_SMALL_SIZES);
+		ctl.keysize = sizeof(ShapeKey);
+		ctl.entrysize = sizeof(ShapeEntry);
+		ctl.hcxt = shape_cache_cxt;
+		shape_cache = hash_create("audit row shapes", 16, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(shape_invalidate, (Datum) 0);
+	}
+	memset(&key, 0, sizeof(key));
+	key.relid = RelationGetRelid(rel);
+	key.tgoid = tg->tgoid;
+	ent = hash_search(shape_cache, &key, HASH_FIND, NULL);
+	if (ent == NULL || ent->rs->stale || ent->rs->td != td)
+	{
+		/* worked out before the entry is made: an error leaves no entry */
+		rs = build_row_shape(rel, tg);
+		ent = hash_search(shape_cache, &key, HASH_ENTER, &found);
+		if (found)
+			MemoryContextSetParent(ent->rs->cxt, TopTransactionContext);
+		ent->rs = rs;
+	}
+	fcinfo->flinfo->fn_extra = ent->rs;
+	return ent->rs;
 }
 
 /*
