@@ -44,6 +44,7 @@
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_sequence.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -56,6 +57,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "audit_pg.h"
@@ -351,6 +353,29 @@ cl_audit_seq_last_value(const AuditRelids *ids)
 	return fcinfo->isnull ? 0 : DatumGetInt64(d);
 }
 
+/*
+ * Whether log_id_seq hands out ids from a per-backend cache (ALTER SEQUENCE
+ * ... CACHE n, n > 1): ids are then used out of order, and one below the
+ * sequence's value may still be written, so no missing id is skipped.
+ */
+static bool
+seq_cached(Oid seq)
+{
+	HeapTuple	tup = SearchSysCache1(SEQRELID, ObjectIdGetDatum(seq));
+	bool		cached = false;
+
+	if (HeapTupleIsValid(tup))
+	{
+		cached = ((Form_pg_sequence) GETSTRUCT(tup))->seqcache > 1;
+		ReleaseSysCache(tup);
+	}
+	if (cached)
+		ereport(WARNING,
+				(errmsg("clinical_audit.log_id_seq has a cache: missing ids are not skipped, and linking stops at the first"),
+				 errhint("ALTER SEQUENCE clinical_audit.log_id_seq CACHE 1;")));
+	return cached;
+}
+
 static void
 alloc_locktag(LOCKTAG *tag, Oid seq)
 {
@@ -407,9 +432,15 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, int64 **ids_out,
 	logrel = table_open(ids->log, AccessShareLock);
 	if (RelationGetDescr(logrel)->natts != AL_NATTS ||
 		!OidIsValid(RelationGetPrimaryKeyIndex(logrel)))
-		ereport(ERROR,
+	{
+		/* a WARNING: at commit, the audited transaction still commits */
+		table_close(logrel, AccessShareLock);
+		ereport(WARNING,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.log has an unexpected shape")));
+				 errmsg("audit entries are not linked: clinical_audit.log has an unexpected shape or no primary key"),
+				 errhint("The audit trail was altered; run audit_verify().")));
+		return -1;
+	}
 	idxrel = index_open(RelationGetPrimaryKeyIndex(logrel), AccessShareLock);
 	InitDirtySnapshot(dirty);
 	slot = table_slot_create(logrel, NULL);
@@ -448,7 +479,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, int64 **ids_out,
 			 * instant), once, and look again from expect.  An id up to the
 			 * sequence's value then that still has no row never will.
 			 */
-			if (barrier_taken)
+			if (barrier_taken || seq_cached(ids->seq))
 			{
 				stop_id = id;
 				break;
