@@ -600,10 +600,10 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	Relation	rel;
 	TableScanDesc scan;
 	HeapTuple	tup;
-	int64		first_unlinked = 0;
-	bool		any = false;
-	int64		first_foreign = 0;
-	bool		any_foreign = false;
+	int64		first_off_chain = 0;
+	bool		any_off_chain = false;
+	int64		max_later = 0;
+	bool		any_later = false;
 	int64		last_given;
 
 	rel = table_open(ids->log, AccessShareLock);
@@ -617,14 +617,15 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 			continue;
 		if (id > tail->through_id)
 		{
-			if (!any_foreign || id > first_foreign)
-				first_foreign = id;
-			any_foreign = true;
+			/* not linked yet: only its id is checked, below */
+			if (!any_later || id > max_later)
+				max_later = id;
+			any_later = true;
 			continue;
 		}
-		if (!any || id < first_unlinked)
-			first_unlinked = id;
-		any = true;
+		if (!any_off_chain || id < first_off_chain)
+			first_off_chain = id;
+		any_off_chain = true;
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -633,13 +634,13 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	 * The entries of snap were committed before it was taken, with ids the
 	 * sequence had given out by then: none above its value now.
 	 */
-	last_given = any_foreign ? cl_audit_seq_last_value(ids) : 0;
-	if (any)
-		broken(vs, first_unlinked, "entry %lld is not on the chain (inserted, or archived and put back)",
-			   (long long) first_unlinked);
-	else if (any_foreign && first_foreign > last_given)
-		broken(vs, first_foreign, "entry %lld has an id that clinical_audit.log_id_seq never gave out (inserted)",
-			   (long long) first_foreign);
+	last_given = any_later ? cl_audit_seq_last_value(ids) : 0;
+	if (any_off_chain)
+		broken(vs, first_off_chain, "entry %lld is not on the chain (inserted, or archived and put back)",
+			   (long long) first_off_chain);
+	else if (any_later && max_later > last_given)
+		broken(vs, max_later, "entry %lld has an id that clinical_audit.log_id_seq never gave out (inserted)",
+			   (long long) max_later);
 }
 
 PG_FUNCTION_INFO_V1(cl_audit_verify);
