@@ -251,10 +251,12 @@ SELECT table_name FROM clinical_audit.audited_tables ORDER BY table_name::text C
 -- (jsonb::text is jsonb's output; inet::text is not inet's output, format is)
 SELECT count(*) AS entries, bool_and(l.hash = regress_entry_hash(to_jsonb(l))) AS entry_hashes_match
 FROM clinical_audit.log l;
--- each batch: SHA-256(prev_hash || F(batch) || F(first_position) || F(n_entries) || entry hashes)
+-- each batch: SHA-256(prev_hash || F(batch) || F(first_position) || F(n_entries) ||
+-- F(through_id) || entry hashes)
 SELECT count(*) AS batches,
 	   bool_and(c.hash = sha256(c.prev_hash || regress_f(c.batch::text) ||
 				regress_f(c.first_position::text) || regress_f(c.n_entries::text) ||
+				regress_f(c.through_id::text) ||
 				(SELECT string_agg(l.hash, ''::bytea ORDER BY u.o)
 				 FROM unnest(c.entry_ids) WITH ORDINALITY u(id, o)
 				 JOIN clinical_audit.log l ON l.id = u.id))) AS batch_hashes_match,

@@ -75,6 +75,15 @@ SELECT regress_error($$UPDATE clinical_audit.chain SET batch = 0$$) AS update_ch
 SELECT regress_error($$DELETE FROM clinical_audit.chain$$) AS delete_chain;
 SELECT regress_error($$TRUNCATE clinical_audit.chain$$) AS truncate_chain;
 SELECT regress_error($$TRUNCATE clinical_audit.anchor$$) AS truncate_anchor;
+-- linking and archiving write: not in a read-only transaction; archiving
+-- reads the latest batches: not under REPEATABLE READ or SERIALIZABLE
+BEGIN TRANSACTION READ ONLY;
+SELECT regress_error('SELECT audit_link()') AS link_read_only;
+SELECT regress_error('SELECT audit_archive(1)') AS archive_read_only;
+COMMIT;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT regress_error('SELECT audit_archive(1)') AS archive_repeatable_read;
+COMMIT;
 -- also under session_replication_role = replica
 SET session_replication_role = replica;
 SELECT regress_error($$DELETE FROM clinical_audit.log$$) AS delete_log_replica;
@@ -132,6 +141,14 @@ FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::re
 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pg_clinical')
   AND (p.proname LIKE 'audit%' OR p.pronamespace = 'clinical_audit'::regnamespace)
 ORDER BY 1;
+
+-- an index a superuser adds to the chain, even on an expression or partial,
+-- is kept by linking
+CREATE INDEX chain_extra ON clinical_audit.chain ((n_entries + 1)) WHERE n_entries > 0;
+INSERT INTO chart VALUES (100, 'indexed');
+SELECT count(*) > 0 AS batches_indexed FROM clinical_audit.chain WHERE n_entries + 1 > 1 AND n_entries > 0;
+DROP INDEX clinical_audit.chain_extra;
+SELECT ok FROM audit_verify();
 
 DROP VIEW chart_view;
 DROP MATERIALIZED VIEW chart_mv;

@@ -106,6 +106,16 @@ UPDATE clinical_audit.chain SET entry_ids = '{2,1,3,4,5,6}' WHERE batch = 1;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
 
+-- ... or a batch's through_id is altered (it says up to where every id is
+-- linked or never will be: lowered, it would let a forged entry be linked
+-- into a hole); the order of ids and the batch hash cover it
+UPDATE clinical_audit.chain SET through_id = 8 WHERE batch = 3;
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT restore_log();
+UPDATE clinical_audit.chain SET through_id = 9 WHERE batch = 2;
+SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
+SELECT restore_log();
+
 -- 5. the chain itself: a batch is deleted, renumbered or swapped
 DELETE FROM clinical_audit.chain WHERE batch = 2;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();

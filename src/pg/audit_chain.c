@@ -4,11 +4,12 @@
  *		entry, the entry and batch hashes, audit_verify(), audit_archive(),
  *		and the trigger that keeps the trail's tables append-only.
  *
- * Canonical serialisation, version 2 (README.md, "Audit: the hash chain"):
+ * Canonical serialisation, version 3 (README.md, "The chain (v3)"):
  *
  *	entry hash(e) = SHA-256( F(id) || F(recorded_at) || ... || F(statement) )
  *	batch hash(b) = SHA-256( prev_hash(b) || F(batch) || F(first_position) ||
- *							 F(n_entries) || entry hash 1 || ... || entry hash n )
+ *							 F(n_entries) || F(through_id) ||
+ *							 entry hash 1 || ... || entry hash n )
  *
  * The entry hash covers the log's columns id through statement in table
  * order; the batch hash covers the entries of entry_ids in that order;
@@ -356,8 +357,8 @@ cl_audit_entry_hash(AuditHasher *hasher, const Datum *values,
 
 void
 cl_audit_batch_hash(AuditHasher *hasher, const uint8 *prev_hash, int64 batch,
-					int64 first_position, int32 n, const uint8 *entry_hashes,
-					uint8 *result)
+					int64 first_position, int32 n, int64 through_id,
+					const uint8 *entry_hashes, uint8 *result)
 {
 	HashStream	hs;
 
@@ -366,6 +367,7 @@ cl_audit_batch_hash(AuditHasher *hasher, const uint8 *prev_hash, int64 batch,
 	hs_datum(&hs, INT8OID, Int64GetDatum(batch));
 	hs_datum(&hs, INT8OID, Int64GetDatum(first_position));
 	hs_datum(&hs, INT4OID, Int32GetDatum(n));
+	hs_datum(&hs, INT8OID, Int64GetDatum(through_id));
 	hs_update(&hs, entry_hashes, (size_t) n * AUDIT_HASH_LEN);
 	hs_final(&hs, result);
 }
@@ -434,6 +436,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	uint8		prev[AUDIT_HASH_LEN];
 	int64		expect_batch = tail->anchored ? tail->anchor_batch + 1 : 1;
 	int64		expect_pos = tail->anchored ? tail->anchor_entries + 1 : 1;
+	int64		prev_through = tail->anchored ? tail->anchor_through_id : 0;
 	MemoryContext batchcxt = AllocSetContextCreate(CurrentMemoryContext,
 												   "audit_verify batch",
 												   ALLOCSET_DEFAULT_SIZES);
@@ -456,6 +459,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		int64		batch;
 		int64		first_pos;
 		int32		n;
+		int64		through;
 		ArrayType  *arr;
 		int64	   *eids;
 		uint8	   *hashes;
@@ -466,7 +470,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 
 		heap_deform_tuple(tup, RelationGetDescr(chainrel), v, nl);
 		batch = nl[0] ? 0 : DatumGetInt64(v[0]);
-		if (nl[0] || nl[1] || nl[2] || nl[3] ||
+		if (nl[0] || nl[1] || nl[2] || nl[3] || nl[7] ||
 			!cl_audit_get_hash(v[5], nl[5], stored_prev) ||
 			!cl_audit_get_hash(v[6], nl[6], stored))
 		{
@@ -475,6 +479,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		}
 		first_pos = DatumGetInt64(v[1]);
 		n = DatumGetInt32(v[2]);
+		through = DatumGetInt64(v[7]);
 		/*
 		 * Per-batch memory goes into batchcxt; the scans allocate in the
 		 * outer context (the btree scans keep state across batches).
@@ -504,6 +509,18 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 				   (long long) batch, (long long) first_pos, (long long) expect_pos);
 			break;
 		}
+		/* chain order is id order: each batch links ids after the last's through_id */
+		for (int i = 0; i < n; i++)
+		{
+			if (eids[i] <= (i == 0 ? prev_through : eids[i - 1]) || eids[i] > through)
+			{
+				broken(vs, eids[i], "batch %lld: entry %lld is out of id order (reordered, or through_id altered)",
+					   (long long) batch, (long long) eids[i]);
+				break;
+			}
+		}
+		if (vs->reason != NULL)
+			break;
 		if (memcmp(stored_prev, prev, AUDIT_HASH_LEN) != 0)
 		{
 			broken(vs, eids[0], "batch %lld: prev_hash is not the hash of batch %lld (replaced or reordered)",
@@ -556,7 +573,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		}
 		if (vs->reason == NULL)
 		{
-			cl_audit_batch_hash(hasher, prev, batch, first_pos, n, hashes, computed);
+			cl_audit_batch_hash(hasher, prev, batch, first_pos, n, through, hashes, computed);
 			if (memcmp(computed, stored, AUDIT_HASH_LEN) != 0)
 				broken(vs, eids[0], "batch %lld: its hash does not match its entries (altered)",
 					   (long long) batch);
@@ -565,6 +582,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		if (vs->reason != NULL)
 			break;
 		memcpy(prev, stored, AUDIT_HASH_LEN);
+		prev_through = through;
 		vs->checked += n;
 		expect_batch++;
 		expect_pos += n;
@@ -761,6 +779,14 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only a superuser may archive audit log entries")));
 	cl_audit_require_relids(&ids);
+	PreventCommandIfReadOnly("audit_archive()");
+	PreventCommandDuringRecovery("audit_archive()");
+	/* its deletions must see the chain's latest batches, as linking does */
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("audit_archive() must run at READ COMMITTED"),
+				 errdetail("Under REPEATABLE READ or SERIALIZABLE its snapshot may not show the latest batches.")));
 
 	/* the chain lock: nothing is linked while we move the anchor */
 	(void) cl_audit_link_all(&ids);

@@ -42,6 +42,8 @@
 #include "access/xlog.h"
 #include "access/stratnum.h"
 #include "catalog/indexing.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_sequence.h"
@@ -382,13 +384,13 @@ alloc_locktag(LOCKTAG *tag, Oid seq)
 	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, RelationRelationId, seq, 0);
 }
 
-void
-cl_audit_alloc_lock(Oid seq, LOCKMODE mode)
+bool
+cl_audit_alloc_lock(Oid seq, LOCKMODE mode, bool wait)
 {
 	LOCKTAG		tag;
 
 	alloc_locktag(&tag, seq);
-	(void) LockAcquire(&tag, mode, false, false);
+	return LockAcquire(&tag, mode, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
 }
 
 void
@@ -410,8 +412,8 @@ cl_audit_alloc_unlock(Oid seq, LOCKMODE mode)
  * WARNING when an entry is malformed (only tampering makes one).
  */
 static int64
-read_linkable(const AuditRelids *ids, const ChainTail *tail, int64 **ids_out,
-			  uint8 **hashes_out, int64 *through)
+read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
+			  int64 **ids_out, uint8 **hashes_out, int64 *through)
 {
 	Relation	logrel;
 	Relation	idxrel;
@@ -475,16 +477,26 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, int64 **ids_out,
 		{
 			/*
 			 * Ids expect .. id - 1 have no row.  A transaction may be between
-			 * taking one of them and writing its row: wait for those (an
-			 * instant), once, and look again from expect.  An id up to the
-			 * sequence's value then that still has no row never will.
+			 * taking one of them and writing its row (it holds the allocation
+			 * lock meanwhile, for at most one chunk of rows).  With the lock
+			 * in ShareLock for an instant, once, an id up to the sequence's
+			 * value that still has no row never will: look again from
+			 * expect.  At commit the lock is only tried: if a writer holds
+			 * it, linking stops at the gap, and a later linker goes on.  The
+			 * sequence is locked first, as a writer does before the
+			 * allocation lock (nextval), so that the two cannot deadlock.
 			 */
 			if (barrier_taken || seq_cached(ids->seq))
 			{
 				stop_id = id;
 				break;
 			}
-			cl_audit_alloc_lock(ids->seq, ShareLock);
+			LockRelationOid(ids->seq, AccessShareLock);
+			if (!cl_audit_alloc_lock(ids->seq, ShareLock, wait))
+			{
+				stop_id = id;
+				break;
+			}
 			settled = cl_audit_seq_last_value(ids);
 			cl_audit_alloc_unlock(ids->seq, ShareLock);
 			barrier_taken = true;
@@ -534,8 +546,38 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, int64 **ids_out,
 	return n;
 }
 
+/*
+ * Inserts a row through the table AM and the executor's index code, as
+ * logical replication's apply does: no SQL, so no trigger or rule runs, and
+ * every index is kept, an expression or partial one a superuser may have
+ * added included.
+ */
+static void
+insert_row(Relation rel, Datum *values, bool *nulls)
+{
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot;
+
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsVirtual);
+	memcpy(slot->tts_values, values, RelationGetDescr(rel)->natts * sizeof(Datum));
+	memcpy(slot->tts_isnull, nulls, RelationGetDescr(rel)->natts * sizeof(bool));
+	ExecStoreVirtualTuple(slot);
+	table_tuple_insert(rel, slot, GetCurrentCommandId(true), 0, NULL);
+#if PG_VERSION_NUM >= 160000
+	ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL, false);
+#else
+	ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+#endif
+	ExecDropSingleTupleTableSlot(slot);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+}
+
 int64
-cl_audit_link_locked(const AuditRelids *ids)
+cl_audit_link_locked(const AuditRelids *ids, bool wait)
 {
 	ChainTail	tail;
 	const char *problem;
@@ -548,7 +590,6 @@ cl_audit_link_locked(const AuditRelids *ids)
 	Datum		values[CHAIN_NATTS];
 	bool		nulls[CHAIN_NATTS] = {false, false, false, false, false, false, false, false};
 	Datum	   *id_datums;
-	HeapTuple	tup;
 
 	if (!read_tail(ids, &tail, &problem, false, SnapshotSelf))
 	{
@@ -559,7 +600,7 @@ cl_audit_link_locked(const AuditRelids *ids)
 		return -1;
 	}
 
-	total = read_linkable(ids, &tail, &all_ids, &all_hashes, &through);
+	total = read_linkable(ids, &tail, wait, &all_ids, &all_hashes, &through);
 	if (total <= 0)
 		return total;
 	if (total > INT_MAX / AUDIT_HASH_LEN)
@@ -568,7 +609,7 @@ cl_audit_link_locked(const AuditRelids *ids)
 				 errmsg("too many audit entries to link in one batch")));
 
 	cl_audit_batch_hash(NULL, tail.hash, tail.next_batch, tail.next_position,
-						(int32) total, all_hashes, hash);
+						(int32) total, through, all_hashes, hash);
 
 	id_datums = palloc(total * sizeof(Datum));
 	for (int64 i = 0; i < total; i++)
@@ -586,10 +627,7 @@ cl_audit_link_locked(const AuditRelids *ids)
 
 	chainrel = table_open(ids->chain, RowExclusiveLock);
 	check_shape(chainrel, CHAIN_NATTS);
-	tup = heap_form_tuple(RelationGetDescr(chainrel), values, nulls);
-	/* heap and primary key only: no SQL, so no trigger or rule runs */
-	CatalogTupleInsert(chainrel, tup);
-	heap_freetuple(tup);
+	insert_row(chainrel, values, nulls);
 	table_close(chainrel, NoLock);
 
 	return total;
@@ -659,7 +697,7 @@ cl_audit_link_all(const AuditRelids *ids)
 	linked = 0;
 	for (;;)
 	{
-		int64		n = cl_audit_link_locked(ids);
+		int64		n = cl_audit_link_locked(ids, true);
 
 		if (n < 0)
 			ereport(ERROR,
@@ -694,6 +732,8 @@ cl_audit_link(PG_FUNCTION_ARGS)
 	AuditRelids ids;
 
 	cl_audit_require_relids(&ids);
+	PreventCommandIfReadOnly("audit_link()");
+	PreventCommandDuringRecovery("audit_link()");
 	PG_RETURN_INT64(cl_audit_link_all(&ids));
 }
 

@@ -71,7 +71,8 @@ extern const char *const cl_audit_column_names[AL_NATTS];
  *		(texts, when not NULL, may give the text form of some of them: a
  *		jsonb value's text as jsonb_out would write it)
  *	batch hash = SHA-256(prev_hash || F(batch) || F(first_position) ||
- *						 F(n_entries) || entry hash 1 || ... || entry hash n)
+ *						 F(n_entries) || F(through_id) ||
+ *						 entry hash 1 || ... || entry hash n)
  */
 typedef struct AuditHasher AuditHasher;	/* NULL: a context for one hash */
 
@@ -81,7 +82,7 @@ void		cl_audit_entry_hash(AuditHasher *hasher, const Datum *values,
 								const bool *nulls, const char *const *texts,
 								uint8 *hash);
 void		cl_audit_batch_hash(AuditHasher *hasher, const uint8 *prev_hash, int64 batch,
-								int64 first_position, int32 n,
+								int64 first_position, int32 n, int64 through_id,
 								const uint8 *entry_hashes, uint8 *result);
 
 /* 32 zero bytes: the prev_hash of batch 1 */
@@ -125,23 +126,26 @@ bool		cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
 /*
  * Links onto the chain, as one batch and in id order, the committed entries
  * of the log that follow the last batch (tail.through_id), up to the first
- * one whose transaction is still in progress.  The caller holds the chain
+ * one whose transaction is still in progress.  wait: whether a gap in the
+ * ids may wait for the writers holding the allocation lock (not at commit,
+ * where linking then stops at the gap).  The caller holds the chain
  * lock (cl_audit_chain_lock) and a RowExclusiveLock on clinical_audit.chain
  * until the end of its transaction, and acts as the log's owner.  Returns
  * the number of entries linked, or -1 (with a WARNING) when the chain's end
  * or an entry is malformed.
  */
-int64		cl_audit_link_locked(const AuditRelids *ids);
+int64		cl_audit_link_locked(const AuditRelids *ids, bool wait);
 
 /*
  * The allocation lock: an object lock tag naming clinical_audit.log_id_seq
  * (pg_locks: locktype object, classid pg_class, objid the sequence).  A
- * committer holds it in RowExclusiveLock from taking its first id to the
- * last index entry of its rows; a linker that finds a gap in the ids takes
- * it in ShareLock for an instant, after which an id below the sequence's
- * value that has no row never will have one.
+ * committer holds it in RowExclusiveLock for each chunk of its rows, from
+ * taking their ids to their last index entry; a linker that finds a gap in
+ * the ids takes it in ShareLock for an instant, after which an id below the
+ * sequence's value that has no row never will have one.  false when wait
+ * is false and the lock is busy.
  */
-void		cl_audit_alloc_lock(Oid seq, LOCKMODE mode);
+bool		cl_audit_alloc_lock(Oid seq, LOCKMODE mode, bool wait);
 void		cl_audit_alloc_unlock(Oid seq, LOCKMODE mode);
 
 /* the value clinical_audit.log_id_seq last gave out (0: none) */

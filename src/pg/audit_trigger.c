@@ -1048,17 +1048,24 @@ commit_entries(void)
 		slots[s] = table_slot_create(logrel, NULL);
 	cid = GetCurrentCommandId(true);
 	hasher = cl_audit_hasher_create();
-	/* from the first id to the last index entry (audit_link.c) */
-	cl_audit_alloc_lock(ids.seq, RowExclusiveLock);
+	/*
+	 * The sequence's lock (which nextval takes anyway) before the allocation
+	 * lock, so that a writer never waits for it while holding the latter.
+	 */
+	LockRelationOid(ids.seq, RowExclusiveLock);
 
 	/*
 	 * The rows go in chunks through the multi-insert path: one heap WAL
 	 * record per page for a chunk instead of one per row.  Index entries
-	 * follow, row by row.
+	 * follow, row by row.  The allocation lock is held for each chunk, from
+	 * its first id to its last index entry (audit_link.c): a linker that
+	 * waits for it waits for one chunk, not for a whole large commit.
 	 */
 	for (int first = 0; first < n; first += nslots)
 	{
 		int			chunk = Min(nslots, n - first);
+
+		(void) cl_audit_alloc_lock(ids.seq, RowExclusiveLock, true);
 
 		for (int s = 0; s < chunk; s++)
 		{
@@ -1102,9 +1109,9 @@ commit_entries(void)
 #endif
 			ResetPerTupleExprContext(estate);
 		}
+		cl_audit_alloc_unlock(ids.seq, RowExclusiveLock);
 	}
 
-	cl_audit_alloc_unlock(ids.seq, RowExclusiveLock);
 	cl_audit_hasher_free(hasher);
 	for (int s = 0; s < nslots; s++)
 		ExecDropSingleTupleTableSlot(slots[s]);
@@ -1133,7 +1140,7 @@ commit_entries(void)
 		cl_audit_chain_lock(ids.chain, false))
 	{
 		cl_audit_note_chain_lock(ids.chain);
-		(void) cl_audit_link_locked(&ids);
+		(void) cl_audit_link_locked(&ids, false);
 	}
 	last_audited_commit = now;
 

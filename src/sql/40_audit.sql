@@ -70,8 +70,8 @@ ALTER TABLE clinical_audit.log
 
 -- The hash chain: one row per batch of linked entries, batches numbered
 -- 1, 2, 3 ... without gaps.  hash = SHA-256(prev_hash || F(batch) ||
--- F(first_position) || F(n_entries) || the entries' hashes in entry_ids
--- order); prev_hash is the previous batch's hash (32 zero bytes before the
+-- F(first_position) || F(n_entries) || F(through_id) || the entries' hashes
+-- in entry_ids order, which is id order); prev_hash is the previous batch's hash (32 zero bytes before the
 -- first batch, or the archive anchor's hash).
 CREATE TABLE clinical_audit.chain (
 	batch				bigint PRIMARY KEY,
@@ -81,7 +81,7 @@ CREATE TABLE clinical_audit.chain (
 	linked_at			timestamptz NOT NULL,
 	prev_hash			bytea NOT NULL,
 	hash				bytea NOT NULL,
-	through_id			bigint NOT NULL			-- every log id up to this one is linked or never will be (not hashed)
+	through_id			bigint NOT NULL			-- every log id up to this one is linked or never will be
 );
 ALTER TABLE clinical_audit.chain
 	ALTER COLUMN entry_ids SET STATISTICS 0,
