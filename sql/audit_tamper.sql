@@ -71,12 +71,15 @@ SELECT restore_log();
 
 -- 3. an entry is inserted among the linked ones (a forged one with a correct
 -- entry hash, in the unused id 9), or put into a batch
-INSERT INTO clinical_audit.log
-	SELECT 9, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
-		   'DELETE', row_key, new_row, NULL, NULL, current_user_name, session_user_name,
-		   app_user, application_name, client_addr, client_port, backend_pid, statement, hash
-	FROM clinical_audit.log WHERE id = 8;
-UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = 9;
+CREATE FUNCTION forge_entry(new_id bigint) RETURNS void LANGUAGE sql AS $$
+	INSERT INTO clinical_audit.log
+		SELECT new_id, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
+			   'DELETE', row_key, new_row, NULL, NULL, current_user_name, session_user_name,
+			   app_user, application_name, client_addr, client_port, backend_pid, statement, hash
+		FROM clinical_audit.log WHERE id = 8;
+	UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = new_id;
+$$;
+SELECT forge_entry(9);
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 UPDATE clinical_audit.chain SET entry_ids = '{9,10}', n_entries = 2 WHERE batch = 3;
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
@@ -84,12 +87,7 @@ SELECT restore_log();
 -- ... or appended after the end with an id that the sequence never gave
 -- out (one taken with nextval() would be linked like a committed entry:
 -- README.md, "What the chain proves")
-INSERT INTO clinical_audit.log
-	SELECT 100, recorded_at, xact_start, xid, table_oid, schema_name, table_name,
-		   'DELETE', row_key, new_row, NULL, NULL, current_user_name, session_user_name,
-		   app_user, application_name, client_addr, client_port, backend_pid, statement, hash
-	FROM clinical_audit.log WHERE id = 8;
-UPDATE clinical_audit.log l SET hash = forged_hash(l) WHERE id = 100;
+SELECT forge_entry(100);
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 SELECT restore_log();
 
@@ -175,6 +173,6 @@ UPDATE clinical_audit.anchor SET hash = sha256('x');
 SELECT ok, entries_checked, first_broken_id, reason FROM audit_verify();
 ALTER TABLE clinical_audit.anchor ENABLE ALWAYS TRIGGER anchor_protected;
 
-DROP FUNCTION restore_log(), forged_hash(clinical_audit.log);
+DROP FUNCTION restore_log(), forge_entry(bigint), forged_hash(clinical_audit.log);
 DROP TABLE med, log_copy, chain_copy;
 DROP EXTENSION pg_clinical;

@@ -70,9 +70,10 @@ ALTER TABLE clinical_audit.log
 
 -- The hash chain: one row per batch of linked entries, batches numbered
 -- 1, 2, 3 ... without gaps.  hash = SHA-256(prev_hash || F(batch) ||
--- F(first_position) || F(n_entries) || F(through_id) || the entries' hashes
--- in entry_ids order, which is id order); prev_hash is the previous batch's hash (32 zero bytes before the
--- first batch, or the archive anchor's hash).
+-- F(first_position) || F(n_entries) || F(through_id) || the entries'
+-- hashes in entry_ids order, which is id order); prev_hash is the previous
+-- batch's hash (32 zero bytes before the first batch, or the archive
+-- anchor's hash).
 CREATE TABLE clinical_audit.chain (
 	batch				bigint PRIMARY KEY,
 	first_position		bigint NOT NULL,		-- chain position of its first entry (1-based)
