@@ -41,7 +41,6 @@
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "access/stratnum.h"
-#include "catalog/indexing.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "catalog/namespace.h"
