@@ -369,6 +369,23 @@ COMMIT;
 SELECT ok, entries_checked = (SELECT count(*) FROM clinical_audit.log) AS all_entries
 FROM audit_verify();
 SELECT unlinked FROM regress_unlinked();
+-- an entry not linked yet is checked against its hash too (the attacker
+-- below is a superuser who turned the protection off: audit_tamper.sql)
+INSERT INTO note4 VALUES (6, 'f');
+ALTER TABLE clinical_audit.log DISABLE TRIGGER log_append_only;
+UPDATE clinical_audit.log SET new_row = new_row || '{"txt": "F"}' WHERE new_row ->> 'txt' = 'f';
+BEGIN TRANSACTION READ ONLY;
+SELECT ok, reason FROM audit_verify();
+COMMIT;
+-- an entry whose hash is malformed is left off the chain (with a WARNING),
+-- and linking goes on after it
+UPDATE clinical_audit.log SET new_row = new_row || '{"txt": "f"}', hash = '\x0102'
+WHERE new_row ->> 'txt' = 'F';
+INSERT INTO note4 VALUES (7, 'g');
+SELECT audit_link() AS linked;
+SELECT unlinked FROM regress_unlinked();
+SELECT ok, reason FROM audit_verify();
+ALTER TABLE clinical_audit.log ENABLE ALWAYS TRIGGER log_append_only;
 RESET pg_clinical.audit_link_every;
 RESET pg_clinical.audit_link_idle;
 DROP FUNCTION regress_unlinked();

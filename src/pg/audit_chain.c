@@ -609,7 +609,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
  * Every entry of the log up to the chain's through_id must be on it.  Later
  * ones are not linked yet: their transactions committed after the last
  * batch was written (or were still in progress then); but their ids must
- * have come from the sequence.
+ * have come from the sequence, and their content must match their hash.
  */
 static void
 verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
@@ -622,9 +622,18 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	bool		any_off_chain = false;
 	int64		max_later = 0;
 	bool		any_later = false;
+	int64		first_altered = 0;
 	int64		last_given;
+	AuditHasher *hasher = cl_audit_hasher_create();
+	MemoryContext entrycxt = AllocSetContextCreate(CurrentMemoryContext,
+												   "audit_verify entry",
+												   ALLOCSET_DEFAULT_SIZES);
 
 	rel = table_open(ids->log, AccessShareLock);
+	if (RelationGetDescr(rel)->natts != AL_NATTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinical_audit.log has an unexpected shape")));
 	scan = table_beginscan(rel, snap, 0, NULL);
 	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
@@ -635,10 +644,26 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 			continue;
 		if (id > tail->through_id)
 		{
-			/* not linked yet: only its id is checked, below */
+			/* not linked yet: its hash now, its id below */
 			if (!any_later || id > max_later)
 				max_later = id;
 			any_later = true;
+			if (first_altered == 0 || id < first_altered)
+			{
+				Datum		values[AL_NATTS];
+				bool		nulls[AL_NATTS];
+				uint8		h[AUDIT_HASH_LEN];
+				uint8		stored[AUDIT_HASH_LEN];
+				MemoryContext old = MemoryContextSwitchTo(entrycxt);
+
+				heap_deform_tuple(tup, RelationGetDescr(rel), values, nulls);
+				cl_audit_entry_hash(hasher, values, nulls, NULL, h);
+				if (!cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], stored) ||
+					memcmp(stored, h, AUDIT_HASH_LEN) != 0)
+					first_altered = id;
+				MemoryContextSwitchTo(old);
+				MemoryContextReset(entrycxt);
+			}
 			continue;
 		}
 		if (!any_off_chain || id < first_off_chain)
@@ -653,12 +678,27 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	 * sequence had given out by then: none above its value now.
 	 */
 	last_given = any_later ? cl_audit_seq_last_value(ids) : 0;
+	cl_audit_hasher_free(hasher);
+	MemoryContextDelete(entrycxt);
 	if (any_off_chain)
 		broken(vs, first_off_chain, "entry %lld is not on the chain (inserted, or archived and put back)",
 			   (long long) first_off_chain);
+	else if (first_altered != 0)
+		broken(vs, first_altered, "entry %lld (not linked yet): its content does not match its hash (altered)",
+			   (long long) first_altered);
 	else if (any_later && max_later > last_given)
 		broken(vs, max_later, "entry %lld has an id that clinical_audit.log_id_seq never gave out (inserted)",
 			   (long long) max_later);
+}
+
+static bool
+has_primary_key(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	bool		has = OidIsValid(RelationGetPrimaryKeyIndex(rel));
+
+	table_close(rel, AccessShareLock);
+	return has;
 }
 
 PG_FUNCTION_INFO_V1(cl_audit_verify);
@@ -720,6 +760,8 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	if (!(locked ? cl_audit_read_tail(&ids, &tail, &problem)
 		  : cl_audit_read_tail_snapshot(&ids, &tail, &problem, snap)))
 		broken(&vs, 0, "%s", problem);
+	else if (!has_primary_key(ids.log))
+		broken(&vs, 0, "clinical_audit.log has no primary key (altered)");
 	else
 		verify_batches(&ids, &tail, snap, locked, seen, &vs);
 	if (vs.reason == NULL)

@@ -80,6 +80,13 @@
  */
 #define BATCH_MAX_ENTRIES 1000000
 
+/*
+ * At commit a batch links at most this many: a backlog (left while an
+ * audit_verify() held the chain lock, say) is linked over several commits,
+ * each paying for a part of it, not by one.
+ */
+#define COMMIT_BATCH_MAX_ENTRIES 10000
+
 #define ANCHOR_NATTS 6
 #define AN_THROUGH_ID 5
 
@@ -170,18 +177,27 @@ check_shape(Relation rel, int natts)
 
 /*
  * Where the chain ends.  False (and a reason) when the last batch or the
- * anchor is malformed, which only tampering produces.
+ * anchor is malformed, which only tampering produces; false without a
+ * reason when wait is false and the anchor table is locked by somebody
+ * (LOCK TABLE, VACUUM FULL): a committer does not wait for it.
  */
 static bool
 read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
-			Snapshot snap)
+			Snapshot snap, bool wait)
 {
 	Relation	anchorrel;
 	SysScanDesc scan;
 	HeapTuple	tup;
 	bool		ok = true;
 
-	anchorrel = table_open(ids->anchor, AccessShareLock);
+	if (!wait)
+	{
+		if (!ConditionalLockRelationOid(ids->anchor, AccessShareLock))
+			return false;
+		anchorrel = table_open(ids->anchor, NoLock);
+	}
+	else
+		anchorrel = table_open(ids->anchor, AccessShareLock);
 	check_shape(anchorrel, ANCHOR_NATTS);
 	scan = systable_beginscan(anchorrel, InvalidOid, false, snap, 0, NULL);
 	while ((tup = systable_getnext(scan)) != NULL)
@@ -210,11 +226,13 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
 /*
  * Where the chain ends.  False (and a reason) when the last batch or the
  * anchor is malformed, which only tampering produces.  With with_anchor
- * false (linking at commit), the anchor is read only when there is no batch.
+ * false (linking), the anchor is read only when there is no batch; with
+ * wait false too (at commit), not at all while its table is locked by
+ * somebody: false without a reason then.
  */
 static bool
 read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
-		  bool with_anchor, Snapshot snap)
+		  bool with_anchor, Snapshot snap, bool wait)
 {
 	Relation	chainrel;
 	Relation	idxrel;
@@ -288,7 +306,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 
 	if (have_batch && !with_anchor)
 		return true;
-	if (!read_anchor(ids, tail, problem, snap))
+	if (!read_anchor(ids, tail, problem, snap, with_anchor || wait))
 		return false;
 	if (!have_batch)
 	{
@@ -318,14 +336,14 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 bool
 cl_audit_read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem)
 {
-	return read_tail(ids, tail, problem, true, SnapshotSelf);
+	return read_tail(ids, tail, problem, true, SnapshotSelf, true);
 }
 
 bool
 cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
 							const char **problem, Snapshot snap)
 {
-	return read_tail(ids, tail, problem, true, snap);
+	return read_tail(ids, tail, problem, true, snap, true);
 }
 
 /*
@@ -428,7 +446,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	int64		max = 64;
 	int64	   *eids = palloc(max * sizeof(int64));
 	uint8	   *hashes = palloc(max * AUDIT_HASH_LEN);
-	bool		malformed = false;
+	int64		limit = wait ? BATCH_MAX_ENTRIES : COMMIT_BATCH_MAX_ENTRIES;
 
 	logrel = table_open(ids->log, AccessShareLock);
 	if (RelationGetDescr(logrel)->natts != AL_NATTS ||
@@ -449,7 +467,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	ScanKeyInit(&key, 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(expect));
 	index_rescan(scan, &key, 1, NULL, 0);
 
-	while (n < BATCH_MAX_ENTRIES)
+	while (n < limit)
 	{
 		int64		id;
 		bool		isnull;
@@ -459,10 +477,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 			break;
 		d = slot_getattr(slot, AL_ID + 1, &isnull);
 		if (isnull)
-		{
-			malformed = true;
-			break;
-		}
+			continue;			/* cannot be: id is the primary key */
 		id = DatumGetInt64(d);
 		/* a row of a transaction in progress (not this one): stop there */
 		if (TransactionIdIsValid(dirty.xmin))
@@ -490,7 +505,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 				stop_id = id;
 				break;
 			}
-			LockRelationOid(ids->seq, AccessShareLock);
+			LockRelationOid(ids->seq, RowExclusiveLock);	/* as reading its value does */
 			if (!cl_audit_alloc_lock(ids->seq, ShareLock, wait))
 			{
 				stop_id = id;
@@ -510,28 +525,27 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 			hashes = repalloc_huge(hashes, max * AUDIT_HASH_LEN);
 		}
 		d = slot_getattr(slot, AL_HASH + 1, &isnull);
+		expect = id + 1;
 		if (!cl_audit_get_hash(d, isnull, hashes + n * AUDIT_HASH_LEN))
 		{
-			malformed = true;
-			break;
+			/*
+			 * A committed entry without a well-formed hash (only writing the
+			 * log by hand makes one) is left off the chain, where
+			 * audit_verify() reports it; linking goes on after it.
+			 */
+			ereport(WARNING,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("audit entry %lld has no valid hash and is not linked", (long long) id),
+					 errhint("The audit trail was tampered with; run audit_verify().")));
+			continue;
 		}
 		eids[n++] = id;
-		expect = id + 1;
 	}
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idxrel, AccessShareLock);
 	table_close(logrel, AccessShareLock);
 
-	if (malformed)
-	{
-		ereport(WARNING,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("audit entries are not linked: a malformed entry follows entry %lld",
-						(long long) (expect - 1)),
-				 errhint("The audit trail was tampered with; run audit_verify().")));
-		return -1;
-	}
 	*ids_out = eids;
 	*hashes_out = hashes;
 	/*
@@ -539,7 +553,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	 * expect up to where the run stopped that have no row, if the barrier
 	 * showed that they never will.
 	 */
-	if (n == BATCH_MAX_ENTRIES)
+	if (n == limit)
 		stop_id = expect;
 	*through = Max(expect - 1, Min(settled, stop_id - 1));
 	return n;
@@ -590,8 +604,10 @@ cl_audit_link_locked(const AuditRelids *ids, bool wait)
 	bool		nulls[CHAIN_NATTS] = {false, false, false, false, false, false, false, false};
 	Datum	   *id_datums;
 
-	if (!read_tail(ids, &tail, &problem, false, SnapshotSelf))
+	if (!read_tail(ids, &tail, &problem, false, SnapshotSelf, wait))
 	{
+		if (problem == NULL)
+			return 0;			/* the anchor table is busy: link later */
 		ereport(WARNING,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("audit entries are not linked: %s", problem),

@@ -393,7 +393,8 @@ build_row_shape(Relation rel, Trigger *tg)
 	MemoryContext old;
 	RowShape   *rs;
 
-	cxt = AllocSetContextCreate(shape_cache_cxt, "audit row shape",
+	/* under the transaction until it is complete: an error frees it */
+	cxt = AllocSetContextCreate(TopTransactionContext, "audit row shape",
 								ALLOCSET_SMALL_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 	rs = palloc0(sizeof(RowShape));
@@ -478,11 +479,28 @@ row_shape(FunctionCallInfo fcinfo, Relation rel, Trigger *tg)
 	ent = hash_search(shape_cache, &key, HASH_FIND, NULL);
 	if (ent == NULL || ent->rs->stale || ent->rs->td != td)
 	{
+		HASH_SEQ_STATUS st;
+		ShapeEntry *old;
+
 		/* worked out before the entry is made: an error leaves no entry */
 		rs = build_row_shape(rel, tg);
+		/*
+		 * Stale shapes go with this transaction (this one's, and those of
+		 * relations dropped or changed since): a statement of it may still
+		 * point to them.
+		 */
+		hash_seq_init(&st, shape_cache);
+		while ((old = hash_seq_search(&st)) != NULL)
+		{
+			if (old->rs->stale || (old->key.relid == key.relid && old->key.tgoid == key.tgoid))
+			{
+				MemoryContextSetParent(old->rs->cxt, TopTransactionContext);
+				(void) hash_search(shape_cache, &old->key, HASH_REMOVE, NULL);
+			}
+		}
+		MemoryContextSetParent(rs->cxt, shape_cache_cxt);
 		ent = hash_search(shape_cache, &key, HASH_ENTER, &found);
-		if (found)
-			MemoryContextSetParent(ent->rs->cxt, TopTransactionContext);
+		Assert(!found);
 		ent->rs = rs;
 	}
 	fcinfo->flinfo->fn_extra = ent->rs;
