@@ -424,9 +424,10 @@ cl_audit_alloc_unlock(Oid seq, LOCKMODE mode)
  * id order, whose transaction committed (or is this one), up to the first
  * row of a transaction in progress.  A missing id ends the run too, unless
  * no transaction can still write it: then it is skipped.  Sets *through to
- * the id up to which everything is linked or never will be.  Returns the
- * number of entries (ids and hashes in *ids_out, *hashes_out), or -1 with a
- * WARNING when an entry is malformed (only tampering makes one).
+ * the id up to which everything is linked or never will be (or is left off
+ * the chain: a committed entry without a valid hash).  Returns the number of
+ * entries (ids and hashes in *ids_out, *hashes_out), or -1 with a WARNING
+ * when the log has lost its shape or its primary key.
  */
 static int64
 read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,

@@ -132,7 +132,7 @@ bool		cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
  * lock (cl_audit_chain_lock) and a RowExclusiveLock on clinical_audit.chain
  * until the end of its transaction, and acts as the log's owner.  Returns
  * the number of entries linked, or -1 (with a WARNING) when the chain's end
- * or an entry is malformed.
+ * or the log is malformed.
  */
 int64		cl_audit_link_locked(const AuditRelids *ids, bool wait);
 
