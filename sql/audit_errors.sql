@@ -149,6 +149,15 @@ INSERT INTO chart VALUES (100, 'indexed');
 SELECT count(*) > 0 AS batches_indexed FROM clinical_audit.chain WHERE n_entries + 1 > 1 AND n_entries > 0;
 DROP INDEX clinical_audit.chain_extra;
 SELECT ok FROM audit_verify();
+-- a primary key moved off the log's id is reported, not followed: the
+-- linking commit warns and commits, audit_verify() says what is wrong
+ALTER TABLE clinical_audit.log DROP CONSTRAINT log_pkey;
+ALTER TABLE clinical_audit.log ADD PRIMARY KEY (hash);
+INSERT INTO chart VALUES (101, 'key moved');
+SELECT ok, reason FROM audit_verify();
+ALTER TABLE clinical_audit.log DROP CONSTRAINT log_pkey;
+ALTER TABLE clinical_audit.log ADD PRIMARY KEY (id);
+SELECT ok, entries_checked FROM audit_verify();
 
 DROP VIEW chart_view;
 DROP MATERIALIZED VIEW chart_mv;

@@ -425,9 +425,9 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 			   bool locked, idset_hash *seen, VerifyState *vs)
 {
 	Relation	chainrel = table_open(ids->chain, AccessShareLock);
-	Relation	chainidx = index_open(RelationGetPrimaryKeyIndex(chainrel), AccessShareLock);
+	Relation	chainidx = index_open(cl_audit_key_index(chainrel), AccessShareLock);
 	Relation	logrel = table_open(ids->log, AccessShareLock);
-	Relation	logidx = index_open(RelationGetPrimaryKeyIndex(logrel), AccessShareLock);
+	Relation	logidx = index_open(cl_audit_key_index(logrel), AccessShareLock);
 	TupleDesc	logtd = RelationGetDescr(logrel);
 	SysScanDesc cscan;
 	IndexScanDesc lscan;
@@ -605,6 +605,27 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	table_close(chainrel, AccessShareLock);
 }
 
+/* whether a log row's hash is well formed and that of its content */
+static bool
+entry_matches(HeapTuple tup, TupleDesc td, AuditHasher *hasher, MemoryContext cxt)
+{
+	Datum		values[AL_NATTS];
+	bool		nulls[AL_NATTS];
+	uint8		h[AUDIT_HASH_LEN];
+	uint8		stored[AUDIT_HASH_LEN];
+	bool		ok;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	Assert(td->natts == AL_NATTS);
+	heap_deform_tuple(tup, td, values, nulls);
+	cl_audit_entry_hash(hasher, values, nulls, NULL, h);
+	ok = cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], stored) &&
+		memcmp(stored, h, AUDIT_HASH_LEN) == 0;
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(cxt);
+	return ok;
+}
+
 /*
  * Every entry of the log up to the chain's through_id must be on it.  Later
  * ones are not linked yet: their transactions committed after the last
@@ -620,6 +641,7 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	HeapTuple	tup;
 	int64		first_off_chain = 0;
 	bool		any_off_chain = false;
+	bool		off_chain_altered = false;
 	int64		max_later = 0;
 	bool		any_later = false;
 	int64		first_altered = 0;
@@ -648,26 +670,16 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 			if (!any_later || id > max_later)
 				max_later = id;
 			any_later = true;
-			if (first_altered == 0 || id < first_altered)
-			{
-				Datum		values[AL_NATTS];
-				bool		nulls[AL_NATTS];
-				uint8		h[AUDIT_HASH_LEN];
-				uint8		stored[AUDIT_HASH_LEN];
-				MemoryContext old = MemoryContextSwitchTo(entrycxt);
-
-				heap_deform_tuple(tup, RelationGetDescr(rel), values, nulls);
-				cl_audit_entry_hash(hasher, values, nulls, NULL, h);
-				if (!cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], stored) ||
-					memcmp(stored, h, AUDIT_HASH_LEN) != 0)
-					first_altered = id;
-				MemoryContextSwitchTo(old);
-				MemoryContextReset(entrycxt);
-			}
+			if ((first_altered == 0 || id < first_altered) &&
+				!entry_matches(tup, RelationGetDescr(rel), hasher, entrycxt))
+				first_altered = id;
 			continue;
 		}
 		if (!any_off_chain || id < first_off_chain)
+		{
 			first_off_chain = id;
+			off_chain_altered = !entry_matches(tup, RelationGetDescr(rel), hasher, entrycxt);
+		}
 		any_off_chain = true;
 	}
 	table_endscan(scan);
@@ -680,7 +692,10 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	last_given = any_later ? cl_audit_seq_last_value(ids) : 0;
 	cl_audit_hasher_free(hasher);
 	MemoryContextDelete(entrycxt);
-	if (any_off_chain)
+	if (any_off_chain && off_chain_altered)
+		broken(vs, first_off_chain, "entry %lld is not on the chain, and its content does not match its hash (altered)",
+			   (long long) first_off_chain);
+	else if (any_off_chain)
 		broken(vs, first_off_chain, "entry %lld is not on the chain (inserted, or archived and put back)",
 			   (long long) first_off_chain);
 	else if (first_altered != 0)
@@ -695,7 +710,7 @@ static bool
 has_primary_key(Oid relid)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
-	bool		has = OidIsValid(RelationGetPrimaryKeyIndex(rel));
+	bool		has = OidIsValid(cl_audit_key_index(rel));
 
 	table_close(rel, AccessShareLock);
 	return has;
@@ -741,7 +756,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	if (locked)
 	{
 		if (cl_audit_read_tail(&ids, &tail, &problem))
-			(void) cl_audit_link_all(&ids);
+			(void) cl_audit_link_all(&ids, false);
 		else
 		{
 			(void) cl_audit_chain_lock(ids.chain, true);
@@ -761,7 +776,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 		  : cl_audit_read_tail_snapshot(&ids, &tail, &problem, snap)))
 		broken(&vs, 0, "%s", problem);
 	else if (!has_primary_key(ids.log))
-		broken(&vs, 0, "clinical_audit.log has no primary key (altered)");
+		broken(&vs, 0, "clinical_audit.log has no primary key on id (altered)");
 	else
 		verify_batches(&ids, &tail, snap, locked, seen, &vs);
 	if (vs.reason == NULL)
@@ -831,7 +846,7 @@ cl_audit_archive(PG_FUNCTION_ARGS)
 				 errdetail("Under REPEATABLE READ or SERIALIZABLE its snapshot may not show the latest batches.")));
 
 	/* the chain lock: nothing is linked while we move the anchor */
-	(void) cl_audit_link_all(&ids);
+	(void) cl_audit_link_all(&ids, true);
 	if (!cl_audit_read_tail(&ids, &tail, &problem))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),

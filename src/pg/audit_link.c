@@ -45,6 +45,7 @@
 #include "nodes/makefuncs.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_sequence.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -176,6 +177,32 @@ check_shape(Relation rel, int natts)
 }
 
 /*
+ * The primary key index of a trail table if it is the one the extension
+ * made: on its first column, a bigint (the scans here search it with int8
+ * keys); else InvalidOid (only a superuser changing the trail does that).
+ */
+Oid
+cl_audit_key_index(Relation rel)
+{
+	Oid			idx = RelationGetPrimaryKeyIndex(rel);
+	HeapTuple	tup;
+	bool		ok = false;
+
+	if (!OidIsValid(idx) || TupleDescAttr(RelationGetDescr(rel), 0)->atttypid != INT8OID)
+		return InvalidOid;
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(idx));
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_index ix = (Form_pg_index) GETSTRUCT(tup);
+
+		ok = ix->indnatts == 1 && ix->indkey.values[0] == 1 &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL);
+		ReleaseSysCache(tup);
+	}
+	return ok ? idx : InvalidOid;
+}
+
+/*
  * Where the chain ends.  False (and a reason) when the last batch or the
  * anchor is malformed, which only tampering produces; false without a
  * reason when wait is false and the anchor table is locked by somebody
@@ -198,7 +225,12 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
 	}
 	else
 		anchorrel = table_open(ids->anchor, AccessShareLock);
-	check_shape(anchorrel, ANCHOR_NATTS);
+	if (RelationGetDescr(anchorrel)->natts != ANCHOR_NATTS)
+	{
+		table_close(anchorrel, AccessShareLock);
+		*problem = "clinical_audit.anchor has an unexpected shape";
+		return false;
+	}
 	scan = systable_beginscan(anchorrel, InvalidOid, false, snap, 0, NULL);
 	while ((tup = systable_getnext(scan)) != NULL)
 	{
@@ -252,12 +284,15 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 	 * scan decides.
 	 */
 	chainrel = table_open(ids->chain, AccessShareLock);
-	check_shape(chainrel, CHAIN_NATTS);
-	if (!OidIsValid(RelationGetPrimaryKeyIndex(chainrel)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.chain has no primary key")));
-	idxrel = index_open(RelationGetPrimaryKeyIndex(chainrel), AccessShareLock);
+	if (RelationGetDescr(chainrel)->natts != CHAIN_NATTS ||
+		!OidIsValid(cl_audit_key_index(chainrel)))
+	{
+		/* reported, not raised: at commit the audited transaction commits */
+		table_close(chainrel, AccessShareLock);
+		*problem = "clinical_audit.chain has an unexpected shape or primary key";
+		return false;
+	}
+	idxrel = index_open(cl_audit_key_index(chainrel), AccessShareLock);
 	tup = NULL;
 	if (last_batch_seen > 0)
 	{
@@ -448,10 +483,11 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	int64	   *eids = palloc(max * sizeof(int64));
 	uint8	   *hashes = palloc(max * AUDIT_HASH_LEN);
 	int64		limit = wait ? BATCH_MAX_ENTRIES : COMMIT_BATCH_MAX_ENTRIES;
+	int64		skipped = 0;	/* entries left off: malformed */
 
 	logrel = table_open(ids->log, AccessShareLock);
 	if (RelationGetDescr(logrel)->natts != AL_NATTS ||
-		!OidIsValid(RelationGetPrimaryKeyIndex(logrel)))
+		!OidIsValid(cl_audit_key_index(logrel)))
 	{
 		/* a WARNING: at commit, the audited transaction still commits */
 		table_close(logrel, AccessShareLock);
@@ -461,14 +497,14 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 				 errhint("The audit trail was altered; run audit_verify().")));
 		return -1;
 	}
-	idxrel = index_open(RelationGetPrimaryKeyIndex(logrel), AccessShareLock);
+	idxrel = index_open(cl_audit_key_index(logrel), AccessShareLock);
 	InitDirtySnapshot(dirty);
 	slot = table_slot_create(logrel, NULL);
 	scan = index_beginscan(logrel, idxrel, &dirty, 1, 0);
 	ScanKeyInit(&key, 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(expect));
 	index_rescan(scan, &key, 1, NULL, 0);
 
-	while (n < limit)
+	while (n + skipped < limit)
 	{
 		int64		id;
 		bool		isnull;
@@ -538,6 +574,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("audit entry %lld has no valid hash and is not linked", (long long) id),
 					 errhint("The audit trail was tampered with; run audit_verify().")));
+			skipped++;
 			continue;
 		}
 		eids[n++] = id;
@@ -554,7 +591,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	 * expect up to where the run stopped that have no row, if the barrier
 	 * showed that they never will.
 	 */
-	if (n == limit)
+	if (n + skipped == limit)
 		stop_id = expect;
 	*through = Max(expect - 1, Min(settled, stop_id - 1));
 	return n;
@@ -674,6 +711,32 @@ chain_locktag(LOCKTAG *tag, Oid chain)
 	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, RelationRelationId, chain, 0);
 }
 
+/*
+ * At commit, before the chain lock: the chain's indexes, without waiting
+ * (ALTER INDEX locks an index alone, which the table's lock does not see).
+ * The caller holds a RowExclusiveLock on the chain table.
+ */
+bool
+cl_audit_try_lock_chain_indexes(Oid chain)
+{
+	Relation	rel = table_open(chain, NoLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		ok = true;
+
+	foreach(lc, indexes)
+	{
+		if (!ConditionalLockRelationOid(lfirst_oid(lc), RowExclusiveLock))
+		{
+			ok = false;
+			break;
+		}
+	}
+	list_free(indexes);
+	table_close(rel, NoLock);
+	return ok;
+}
+
 /* takes the chain lock (waiting for it if wait); false if it is busy */
 bool
 cl_audit_chain_lock(Oid chain, bool wait)
@@ -694,13 +757,19 @@ cl_audit_chain_unlock(Oid chain)
 }
 
 int64
-cl_audit_link_all(const AuditRelids *ids)
+cl_audit_link_all(const AuditRelids *ids, bool raise)
 {
 	Relation	rel;
 	Oid			save_userid;
 	int			save_sec;
 	int64		linked;
 
+	/*
+	 * The sequence's lock first, which a gap needs (read_linkable): taken
+	 * after the chain lock, it could deadlock with a transaction that has
+	 * altered the sequence and then waits for the chain lock.
+	 */
+	LockRelationOid(ids->seq, RowExclusiveLock);
 	/* the chain lock, waiting for it, until the end of the transaction */
 	rel = table_open(ids->chain, RowExclusiveLock);
 	(void) cl_audit_chain_lock(ids->chain, true);
@@ -715,6 +784,8 @@ cl_audit_link_all(const AuditRelids *ids)
 	{
 		int64		n = cl_audit_link_locked(ids, true);
 
+		if (n < 0 && !raise)
+			break;				/* audit_verify() reports what is wrong */
 		if (n < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -750,7 +821,7 @@ cl_audit_link(PG_FUNCTION_ARGS)
 	cl_audit_require_relids(&ids);
 	PreventCommandIfReadOnly("audit_link()");
 	PreventCommandDuringRecovery("audit_link()");
-	PG_RETURN_INT64(cl_audit_link_all(&ids));
+	PG_RETURN_INT64(cl_audit_link_all(&ids, true));
 }
 
 PG_FUNCTION_INFO_V1(cl_audit_checkpoint);
@@ -784,7 +855,7 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 	 */
 	if (cl_audit_can_link(&ids))
 	{
-		(void) cl_audit_link_all(&ids);
+		(void) cl_audit_link_all(&ids, true);
 		ok = cl_audit_read_tail(&ids, &tail, &problem);
 	}
 	else

@@ -148,6 +148,9 @@ int64		cl_audit_link_locked(const AuditRelids *ids, bool wait);
 bool		cl_audit_alloc_lock(Oid seq, LOCKMODE mode, bool wait);
 void		cl_audit_alloc_unlock(Oid seq, LOCKMODE mode);
 
+/* the primary key index on the first (bigint) column, or InvalidOid */
+Oid			cl_audit_key_index(Relation rel);
+
 /* the value clinical_audit.log_id_seq last gave out (0: none) */
 int64		cl_audit_seq_last_value(const AuditRelids *ids);
 
@@ -155,7 +158,7 @@ int64		cl_audit_seq_last_value(const AuditRelids *ids);
 extern int	cl_audit_link_every;
 
 /* audit_link(), audit_checkpoint(), audit_verify(): link everything committed now */
-int64		cl_audit_link_all(const AuditRelids *ids);
+int64		cl_audit_link_all(const AuditRelids *ids, bool raise);
 
 /* false on a standby, read-only, or for a role that does not own the trail */
 bool		cl_audit_can_link(const AuditRelids *ids);
@@ -171,6 +174,7 @@ void		cl_audit_note_chain_lock(Oid chain);
  * makes every acquisition scan all backends' fast-path lock slots.
  */
 bool		cl_audit_chain_lock(Oid chain, bool wait);
+bool		cl_audit_try_lock_chain_indexes(Oid chain);
 void		cl_audit_chain_unlock(Oid chain);
 
 /* a bytea holding a SHA-256; false if the datum is not one */

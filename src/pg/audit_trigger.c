@@ -1143,10 +1143,11 @@ commit_entries(void)
 	 * is released as soon as the commit is visible (XACT_EVENT_COMMIT), or
 	 * with the other locks if the commit fails.
 	 *
-	 * The table lock first, without waiting either: somebody holding a
-	 * strong lock on the chain table (LOCK TABLE, VACUUM FULL, ALTER) must
-	 * not make a committer wait, or deadlock with it, while it holds the
-	 * chain lock.  RowExclusiveLock is a weak lock: the fast path.
+	 * The table and index locks first, without waiting either: somebody
+	 * holding a strong lock on the chain table or one of its indexes (LOCK
+	 * TABLE, VACUUM FULL, ALTER TABLE or INDEX) must not make a committer
+	 * wait, or deadlock with it, while it holds the chain lock.
+	 * RowExclusiveLock is a weak lock: the fast path.
 	 */
 	now = GetCurrentTimestamp();
 	if ((cl_audit_link_every <= 1 ||
@@ -1154,6 +1155,7 @@ commit_entries(void)
 		 (cl_audit_link_idle >= 0 &&
 		  TimestampDifferenceExceeds(last_audited_commit, now, cl_audit_link_idle))) &&
 		ConditionalLockRelationOid(ids.chain, RowExclusiveLock) &&
+		cl_audit_try_lock_chain_indexes(ids.chain) &&
 		cl_audit_chain_lock(ids.chain, false))
 	{
 		cl_audit_note_chain_lock(ids.chain);
