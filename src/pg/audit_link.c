@@ -272,6 +272,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 	HeapTuple	tup;
 	bool		ok = true;
 	bool		have_batch = false;
+	Oid			keyidx;
 
 	memset(tail, 0, sizeof(*tail));
 	*problem = NULL;
@@ -284,15 +285,15 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 	 * scan decides.
 	 */
 	chainrel = table_open(ids->chain, AccessShareLock);
-	if (RelationGetDescr(chainrel)->natts != CHAIN_NATTS ||
-		!OidIsValid(cl_audit_key_index(chainrel)))
+	keyidx = cl_audit_key_index(chainrel);
+	if (RelationGetDescr(chainrel)->natts != CHAIN_NATTS || !OidIsValid(keyidx))
 	{
 		/* reported, not raised: at commit the audited transaction commits */
 		table_close(chainrel, AccessShareLock);
 		*problem = "clinical_audit.chain has an unexpected shape or primary key";
 		return false;
 	}
-	idxrel = index_open(cl_audit_key_index(chainrel), AccessShareLock);
+	idxrel = index_open(keyidx, AccessShareLock);
 	tup = NULL;
 	if (last_batch_seen > 0)
 	{
@@ -484,10 +485,11 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	uint8	   *hashes = palloc(max * AUDIT_HASH_LEN);
 	int64		limit = wait ? BATCH_MAX_ENTRIES : COMMIT_BATCH_MAX_ENTRIES;
 	int64		skipped = 0;	/* entries left off: malformed */
+	Oid			keyidx;
 
 	logrel = table_open(ids->log, AccessShareLock);
-	if (RelationGetDescr(logrel)->natts != AL_NATTS ||
-		!OidIsValid(cl_audit_key_index(logrel)))
+	keyidx = cl_audit_key_index(logrel);
+	if (RelationGetDescr(logrel)->natts != AL_NATTS || !OidIsValid(keyidx))
 	{
 		/* a WARNING: at commit, the audited transaction still commits */
 		table_close(logrel, AccessShareLock);
@@ -497,7 +499,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 				 errhint("The audit trail was altered; run audit_verify().")));
 		return -1;
 	}
-	idxrel = index_open(cl_audit_key_index(logrel), AccessShareLock);
+	idxrel = index_open(keyidx, AccessShareLock);
 	InitDirtySnapshot(dirty);
 	slot = table_slot_create(logrel, NULL);
 	scan = index_beginscan(logrel, idxrel, &dirty, 1, 0);
