@@ -55,7 +55,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.4f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 REPORT=$(mktemp)
 
@@ -142,6 +142,18 @@ measure() {
 		echo
 		echo "Targets: audit ≥ 0.8× no trigger (measured $(printf '%.2f' "$(echo "$m_audit / $m_none" | bc -l)")×);" \
 			"audit ≥ 3× the naive chain (measured $(printf '%.2f' "$(echo "$m_audit / $m_chained" | bc -l)")×)."
+		echo
+		# the same ratios round by round (a round runs the modes back to
+		# back, so its ratios share the machine's state), and their medians
+		local r_none r_chained
+		r_none=$(paste -d' ' <(echo "${all[audit]}" | tr ' ' '\n' | grep .) <(echo "${all[none]}" | tr ' ' '\n' | grep .) |
+			awk '{printf "%.3f\n", $1 / $2}')
+		r_chained=$(paste -d' ' <(echo "${all[audit]}" | tr ' ' '\n' | grep .) <(echo "${all[chained]}" | tr ' ' '\n' | grep .) |
+			awk '{printf "%.3f\n", $1 / $2}')
+		echo "Round by round: audit / no trigger $(echo "$r_none" | xargs printf '%.2f ' | sed 's/ $//')" \
+			"(median $(printf '%.2f' "$(echo "$r_none" | median)")×);" \
+			"audit / naive chain $(echo "$r_chained" | xargs printf '%.2f ' | sed 's/ $//')" \
+			"(median $(printf '%.2f' "$(echo "$r_chained" | median)")×)."
 		echo
 		if [ -n "${cpu[none]}" ] && [ -n "${cpu[audit]}" ]; then
 			local c_none
