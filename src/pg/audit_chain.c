@@ -263,33 +263,27 @@ hs_datum(HashStream *hs, Oid type, Datum d)
 
 	switch (type)
 	{
+		/* integers in decimal, as their output functions print them */
 		case INT8OID:
-			snprintf(buf, sizeof(buf), INT64_FORMAT, DatumGetInt64(d));
-			hs_cstring(hs, buf);
+			hs_field(hs, buf, pg_lltoa(DatumGetInt64(d), buf));
 			break;
 		case INT4OID:
-			snprintf(buf, sizeof(buf), "%d", DatumGetInt32(d));
-			hs_cstring(hs, buf);
+			hs_field(hs, buf, pg_ltoa(DatumGetInt32(d), buf));
 			break;
 		case OIDOID:
-			snprintf(buf, sizeof(buf), "%u", DatumGetObjectId(d));
-			hs_cstring(hs, buf);
+			hs_field(hs, buf, pg_ultoa_n(DatumGetObjectId(d), buf));
 			break;
 		case XID8OID:
-			snprintf(buf, sizeof(buf), UINT64_FORMAT,
-					 U64FromFullTransactionId(DatumGetFullTransactionId(d)));
-			hs_cstring(hs, buf);
+			hs_field(hs, buf,
+					 pg_ulltoa_n(U64FromFullTransactionId(DatumGetFullTransactionId(d)), buf));
 			break;
 		case TIMESTAMPTZOID:
-			{
-				/* microseconds since the Unix epoch */
-				int64		us = DatumGetTimestampTz(d) +
-					(int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
-
-				snprintf(buf, sizeof(buf), INT64_FORMAT, us);
-				hs_cstring(hs, buf);
-				break;
-			}
+			/* microseconds since the Unix epoch */
+			hs_field(hs, buf,
+					 pg_lltoa(DatumGetTimestampTz(d) +
+							  (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY,
+							  buf));
+			break;
 		case TEXTOID:
 			hs_text(hs, d);
 			break;

@@ -326,6 +326,8 @@ typedef struct RowShape
 	bool	   *include;		/* recorded columns (by attribute index) */
 	bool	   *keyinc;			/* columns of the row key */
 	int		   *keylen;			/* strlen of each column name */
+	char	  **keyjson;		/* each name as a JSON key, "name": */
+	int		   *keyjsonlen;
 	int		   *order;			/* live attribute indexes in key order */
 	int			norder;
 } RowShape;
@@ -404,6 +406,8 @@ build_row_shape(Relation rel, Trigger *tg)
 	rs->cxt = cxt;
 	rs->include = palloc(Max(natts, 1) * sizeof(bool));
 	rs->keylen = palloc(Max(natts, 1) * sizeof(int));
+	rs->keyjson = palloc(Max(natts, 1) * sizeof(char *));
+	rs->keyjsonlen = palloc(Max(natts, 1) * sizeof(int));
 	rs->order = palloc(Max(natts, 1) * sizeof(int));
 
 	/* arguments: mode, then excluded columns */
@@ -413,8 +417,19 @@ build_row_shape(Relation rel, Trigger *tg)
 
 		rs->include[i] = !att->attisdropped;
 		rs->keylen[i] = strlen(NameStr(att->attname));
+		rs->keyjson[i] = NULL;
+		rs->keyjsonlen[i] = 0;
 		if (!att->attisdropped)
+		{
+			StringInfoData k;
+
+			initStringInfo(&k);
+			append_json_string(&k, NameStr(att->attname), rs->keylen[i]);
+			appendBinaryStringInfo(&k, ": ", 2);
+			rs->keyjson[i] = k.data;
+			rs->keyjsonlen[i] = k.len;
 			rs->order[rs->norder++] = i;
+		}
 	}
 	if (tg->tgnargs >= 1)
 		rs->changed_only = strcmp(tg->tgargs[0], "changed") == 0;
@@ -568,6 +583,7 @@ row_object(TupleDesc td, const RowShape *rs, const Datum *values,
 	JsonbPair  *pairs = palloc(Max(natts, 1) * sizeof(JsonbPair));
 	int64	   *ivals = palloc(Max(natts, 1) * sizeof(int64));
 	bool	   *isint = palloc(Max(natts, 1) * sizeof(bool));
+	int		   *attidx = palloc(Max(natts, 1) * sizeof(int));
 	JsonbValue	obj;
 	StringInfoData out;
 	Jsonb	   *jb;
@@ -597,6 +613,7 @@ row_object(TupleDesc td, const RowShape *rs, const Datum *values,
 		pairs[n] = p;
 		ivals[n] = ival;
 		isint[n] = is_int;
+		attidx[n] = i;
 		n++;
 	}
 
@@ -609,9 +626,7 @@ row_object(TupleDesc td, const RowShape *rs, const Datum *values,
 
 		if (i > 0)
 			appendBinaryStringInfo(&out, ", ", 2);
-		append_json_string(&out, pairs[i].key.val.string.val,
-						   pairs[i].key.val.string.len);
-		appendBinaryStringInfo(&out, ": ", 2);
+		appendBinaryStringInfo(&out, rs->keyjson[attidx[i]], rs->keyjsonlen[attidx[i]]);
 		switch (v->type)
 		{
 			case jbvNull:

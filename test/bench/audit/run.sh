@@ -7,7 +7,8 @@
 # cluster started here), on a ~10-column clinical table (setup.sql), pgbench
 # runs txn.sql (one transaction: INSERT an observation, UPDATE it) with
 # CLIENTS (default 4) clients for BENCH_SECONDS (default 10) per run, ROUNDS
-# (default 5) rounds, each round alternating the four modes:
+# (default 7) rounds, each round running the four modes back to back (in
+# reverse order every second round):
 #   none     no trigger
 #   audit    audit_enable(): the C trigger, entries written at commit and
 #            linked onto the hash chain in batches (no waiting)
@@ -36,7 +37,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 CLIENTS=${CLIENTS:-4}
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-7}
 LONG_SECONDS=${LONG_SECONDS:-30}
 RESULTS=${RESULTS:-$TOP/test/bench/results/audit.md}
 DB=pgc_bench_audit
@@ -88,7 +89,11 @@ measure() {
 	declare -A all cpu
 	for mode in $MODES; do all[$mode]=""; cpu[$mode]=""; done
 	for round in $(seq 1 "$ROUNDS"); do
-		for mode in $MODES; do
+		# odd rounds in the order of MODES, even rounds in reverse: a drift
+		# of the machine's speed within a round favours no mode
+		local order=$MODES
+		[ $((round % 2)) -eq 0 ] && order=$(echo "$MODES" | tr ' ' '\n' | tac | xargs)
+		for mode in $order; do
 			psql_q -d "$DB" -c "SELECT bench_audit.set_mode('$mode')" -c "CHECKPOINT" >/dev/null ||
 				die "could not switch to mode $mode"
 			local t0 t1 out ntx us=""
@@ -205,7 +210,7 @@ fi
 	echo
 	echo "Workload (\`txn.sql\`): one transaction inserting an observation into a 12-column"
 	echo "clinical table and updating it (two audited rows per transaction), $CLIENTS clients,"
-	echo "${SECONDS_PER_RUN} s per run, the four modes alternating in each of $ROUNDS rounds; tps are medians."
+	echo "${SECONDS_PER_RUN} s per run, the four modes back to back in each of $ROUNDS rounds (reversed every second round); tps are medians."
 	echo "\`plpgsql\` is a supa_audit-like PL/pgSQL row trigger (row and old row as jsonb into a"
 	echo "log table with two indexes); \`chained\` is the same trigger adding a naive SHA-256"
 	echo "chain under \`pg_advisory_xact_lock\`, held until commit.  \`audit\` is \`audit_enable()\`."
