@@ -158,6 +158,27 @@ SELECT ok, reason FROM audit_verify();
 ALTER TABLE clinical_audit.log DROP CONSTRAINT log_pkey;
 ALTER TABLE clinical_audit.log ADD PRIMARY KEY (id);
 SELECT ok, entries_checked FROM audit_verify();
+-- the log's columns are checked by name and type at each audited commit: a
+-- column a superuser adds is refused (the chain would not cover it), and so
+-- is a column whose type changed; the audited change does not commit
+ALTER TABLE clinical_audit.log ADD COLUMN note text;
+INSERT INTO chart VALUES (102, 'extra column');
+SELECT count(*) AS rows_102 FROM chart WHERE id = 102;
+ALTER TABLE clinical_audit.log ALTER COLUMN client_port TYPE bigint;
+INSERT INTO chart VALUES (102, 'column retyped');
+ALTER TABLE clinical_audit.log ALTER COLUMN client_port TYPE integer;
+-- once it is dropped again, entries go in around the dropped column, link
+-- and verify, and audit_history, audit_to_fhir and the hashes read them
+ALTER TABLE clinical_audit.log DROP COLUMN note;
+INSERT INTO chart VALUES (102, 'after a dropped column');
+UPDATE chart SET note = 'updated after a dropped column' WHERE id = 102;
+SELECT operation, row_version->>'note' AS note FROM audit_history('chart', '{"id": 102}');
+SELECT audit_to_fhir(l.id)::jsonb ->> 'action' AS fhir_action
+FROM clinical_audit.log l WHERE row_key = '{"id": 102}' ORDER BY l.id;
+SELECT bool_and(hash = regress_entry_hash(to_jsonb(l))) AS hashes_match
+FROM clinical_audit.log l WHERE row_key = '{"id": 102}';
+SELECT audit_link() >= 0 AS linked;
+SELECT ok, reason FROM audit_verify();
 
 DROP VIEW chart_view;
 DROP MATERIALIZED VIEW chart_mv;

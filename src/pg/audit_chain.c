@@ -102,6 +102,81 @@ const char *const cl_audit_column_names[AL_NATTS] = {
 	"statement", "hash"
 };
 
+/* ---- the log's columns ------------------------------------------------ */
+
+bool
+cl_audit_log_map_try(TupleDesc td, AuditLogMap *map, char **problem)
+{
+	int			k = 0;
+
+	map->natts = td->natts;
+	for (int i = 0; i < td->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, i);
+
+		if (att->attisdropped)
+			continue;
+		if (k == AL_NATTS)
+		{
+			*problem = psprintf("a column \"%s\" that is not the extension's",
+								NameStr(att->attname));
+			return false;
+		}
+		if (strcmp(NameStr(att->attname), cl_audit_column_names[k]) != 0 ||
+			att->atttypid != cl_audit_column_types[k])
+		{
+			*problem = psprintf("column %d is \"%s\" of type %s, where the extension has \"%s\" of type %s",
+								k + 1, NameStr(att->attname), format_type_be(att->atttypid),
+								cl_audit_column_names[k], format_type_be(cl_audit_column_types[k]));
+			return false;
+		}
+		map->attno[k++] = i;
+	}
+	if (k < AL_NATTS)
+	{
+		*problem = psprintf("no column \"%s\"", cl_audit_column_names[k]);
+		return false;
+	}
+	map->identity = (td->natts == AL_NATTS);
+	return true;
+}
+
+void
+cl_audit_log_map(TupleDesc td, AuditLogMap *map)
+{
+	char	   *problem;
+
+	if (!cl_audit_log_map_try(td, map, &problem))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinical_audit.log has an unexpected shape: %s", problem)));
+}
+
+void
+cl_audit_log_deform(const AuditLogMap *map, TupleDesc td, HeapTuple tup,
+					Datum *values, bool *nulls)
+{
+	Datum	   *v;
+	bool	   *n;
+
+	Assert(td->natts == map->natts);
+	if (map->identity)
+	{
+		heap_deform_tuple(tup, td, values, nulls);
+		return;
+	}
+	v = palloc(map->natts * sizeof(Datum));
+	n = palloc(map->natts * sizeof(bool));
+	heap_deform_tuple(tup, td, v, n);
+	for (int i = 0; i < AL_NATTS; i++)
+	{
+		values[i] = v[map->attno[i]];
+		nulls[i] = n[map->attno[i]];
+	}
+	pfree(v);
+	pfree(n);
+}
+
 /* ---- a SHA-256 stream -------------------------------------------------- */
 
 /*
@@ -422,7 +497,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	Relation	chainidx = index_open(cl_audit_key_index(chainrel), AccessShareLock);
 	Relation	logrel = table_open(ids->log, AccessShareLock);
 	Relation	logidx = index_open(cl_audit_key_index(logrel), AccessShareLock);
-	TupleDesc	logtd = RelationGetDescr(logrel);
+	AuditLogMap logmap;
 	SysScanDesc cscan;
 	IndexScanDesc lscan;
 	TupleTableSlot *slot = table_slot_create(logrel, NULL);
@@ -439,6 +514,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 												   ALLOCSET_DEFAULT_SIZES);
 	AuditHasher *hasher;
 
+	cl_audit_log_map(RelationGetDescr(logrel), &logmap);
 	memcpy(prev, tail->anchored ? tail->anchor_hash : cl_audit_genesis_hash,
 		   AUDIT_HASH_LEN);
 	hasher = cl_audit_hasher_create();
@@ -548,10 +624,11 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 				break;
 			}
 			slot_getallattrs(slot);
-			if (logtd->natts != AL_NATTS)
-				elog(ERROR, "clinical_audit.log has an unexpected shape");
-			memcpy(values, slot->tts_values, sizeof(values));
-			memcpy(nulls, slot->tts_isnull, sizeof(nulls));
+			for (int c = 0; c < AL_NATTS; c++)
+			{
+				values[c] = slot->tts_values[logmap.attno[c]];
+				nulls[c] = slot->tts_isnull[logmap.attno[c]];
+			}
 			/* detoasted copies of one entry, freed before the next one */
 			old = MemoryContextSwitchTo(entrycxt);
 			cl_audit_entry_hash(hasher, values, nulls, NULL, h);
@@ -601,7 +678,8 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 
 /* whether a log row's hash is well formed and that of its content */
 static bool
-entry_matches(HeapTuple tup, TupleDesc td, AuditHasher *hasher, MemoryContext cxt)
+entry_matches(HeapTuple tup, TupleDesc td, const AuditLogMap *map,
+			  AuditHasher *hasher, MemoryContext cxt)
 {
 	Datum		values[AL_NATTS];
 	bool		nulls[AL_NATTS];
@@ -610,8 +688,7 @@ entry_matches(HeapTuple tup, TupleDesc td, AuditHasher *hasher, MemoryContext cx
 	bool		ok;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
-	Assert(td->natts == AL_NATTS);
-	heap_deform_tuple(tup, td, values, nulls);
+	cl_audit_log_deform(map, td, tup, values, nulls);
 	cl_audit_entry_hash(hasher, values, nulls, NULL, h);
 	ok = cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], stored) &&
 		memcmp(stored, h, AUDIT_HASH_LEN) == 0;
@@ -631,6 +708,7 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 				  idset_hash *seen, VerifyState *vs)
 {
 	Relation	rel;
+	AuditLogMap map;
 	TableScanDesc scan;
 	HeapTuple	tup;
 	int64		first_off_chain = 0;
@@ -646,15 +724,13 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 												   ALLOCSET_DEFAULT_SIZES);
 
 	rel = table_open(ids->log, AccessShareLock);
-	if (RelationGetDescr(rel)->natts != AL_NATTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.log has an unexpected shape")));
+	cl_audit_log_map(RelationGetDescr(rel), &map);
 	scan = table_beginscan(rel, snap, 0, NULL);
 	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		bool		isnull;
-		int64		id = DatumGetInt64(heap_getattr(tup, AL_ID + 1, RelationGetDescr(rel), &isnull));
+		int64		id = DatumGetInt64(heap_getattr(tup, map.attno[AL_ID] + 1,
+													RelationGetDescr(rel), &isnull));
 
 		if (isnull || idset_lookup(seen, id) != NULL)
 			continue;
@@ -665,14 +741,14 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 				max_later = id;
 			any_later = true;
 			if ((first_altered == 0 || id < first_altered) &&
-				!entry_matches(tup, RelationGetDescr(rel), hasher, entrycxt))
+				!entry_matches(tup, RelationGetDescr(rel), &map, hasher, entrycxt))
 				first_altered = id;
 			continue;
 		}
 		if (!any_off_chain || id < first_off_chain)
 		{
 			first_off_chain = id;
-			off_chain_altered = !entry_matches(tup, RelationGetDescr(rel), hasher, entrycxt);
+			off_chain_altered = !entry_matches(tup, RelationGetDescr(rel), &map, hasher, entrycxt);
 		}
 		any_off_chain = true;
 	}

@@ -486,16 +486,22 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	int64		limit = wait ? BATCH_MAX_ENTRIES : COMMIT_BATCH_MAX_ENTRIES;
 	int64		skipped = 0;	/* entries left off: malformed */
 	Oid			keyidx;
+	AuditLogMap logmap;
+	char	   *problem = NULL;
 
 	logrel = table_open(ids->log, AccessShareLock);
 	keyidx = cl_audit_key_index(logrel);
-	if (RelationGetDescr(logrel)->natts != AL_NATTS || !OidIsValid(keyidx))
+	if (!cl_audit_log_map_try(RelationGetDescr(logrel), &logmap, &problem) ||
+		!OidIsValid(keyidx))
 	{
 		/* a WARNING: at commit, the audited transaction still commits */
 		table_close(logrel, AccessShareLock);
 		ereport(WARNING,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("audit entries are not linked: clinical_audit.log has an unexpected shape or no primary key"),
+				 problem ?
+				 errmsg("audit entries are not linked: clinical_audit.log has an unexpected shape: %s",
+						problem) :
+				 errmsg("audit entries are not linked: clinical_audit.log has no primary key on id"),
 				 errhint("The audit trail was altered; run audit_verify().")));
 		return -1;
 	}
@@ -514,7 +520,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 
 		if (!index_getnext_slot(scan, ForwardScanDirection, slot))
 			break;
-		d = slot_getattr(slot, AL_ID + 1, &isnull);
+		d = slot_getattr(slot, logmap.attno[AL_ID] + 1, &isnull);
 		if (isnull)
 			continue;			/* cannot be: id is the primary key */
 		id = DatumGetInt64(d);
@@ -563,7 +569,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 			eids = repalloc_huge(eids, max * sizeof(int64));
 			hashes = repalloc_huge(hashes, max * AUDIT_HASH_LEN);
 		}
-		d = slot_getattr(slot, AL_HASH + 1, &isnull);
+		d = slot_getattr(slot, logmap.attno[AL_HASH] + 1, &isnull);
 		expect = id + 1;
 		if (!cl_audit_get_hash(d, isnull, hashes + n * AUDIT_HASH_LEN))
 		{

@@ -62,8 +62,29 @@ typedef enum AuditLogColumn
 /* The type of each column (for SPI plans and the serialisation). */
 extern const Oid cl_audit_column_types[AL_NATTS];
 
-/* The names of each column (for SELECT lists). */
+/* The names of each column. */
 extern const char *const cl_audit_column_names[AL_NATTS];
+
+/*
+ * Where the log's columns are in its tuples.  The log may hold dropped
+ * columns (one a superuser added and dropped again), which shift the others
+ * and must be NULL in a new row; its live columns must be the log's, by
+ * name and type, in order.
+ */
+typedef struct AuditLogMap
+{
+	int			natts;			/* of the descriptor, dropped columns included */
+	bool		identity;		/* no dropped column: attno[i] == i */
+	int			attno[AL_NATTS];	/* 0-based position of column i */
+} AuditLogMap;
+
+/* the map of the log's descriptor; an ERROR (data corrupted) if it has the wrong columns */
+void		cl_audit_log_map(TupleDesc td, AuditLogMap *map);
+/* the same, false (and *problem) instead of an ERROR */
+bool		cl_audit_log_map_try(TupleDesc td, AuditLogMap *map, char **problem);
+/* a log tuple's columns, in the log's order */
+void		cl_audit_log_deform(const AuditLogMap *map, TupleDesc td, HeapTuple tup,
+								Datum *values, bool *nulls);
 
 /*
  * The hashes (README.md, "Audit: the hash chain"):

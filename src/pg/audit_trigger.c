@@ -1007,6 +1007,7 @@ commit_entries(void)
 {
 	AuditRelids ids;
 	Relation	logrel;
+	AuditLogMap logmap;
 	Oid			save_userid;
 	int			save_sec;
 	Datum		xact_start;
@@ -1048,10 +1049,7 @@ commit_entries(void)
 	oldcxt = MemoryContextSwitchTo(cxt);
 
 	logrel = table_open(ids.log, RowExclusiveLock);
-	if (RelationGetDescr(logrel)->natts != AL_NATTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.log has an unexpected shape")));
+	cl_audit_log_map(RelationGetDescr(logrel), &logmap);
 
 	/*
 	 * Act as the log's owner while writing: whatever index support code runs
@@ -1127,8 +1125,21 @@ commit_entries(void)
 			e->nulls[AL_HASH] = false;
 
 			ExecClearTuple(slot);
-			memcpy(slot->tts_values, e->values, sizeof(e->values));
-			memcpy(slot->tts_isnull, e->nulls, sizeof(e->nulls));
+			if (logmap.identity)
+			{
+				memcpy(slot->tts_values, e->values, sizeof(e->values));
+				memcpy(slot->tts_isnull, e->nulls, sizeof(e->nulls));
+			}
+			else
+			{
+				/* dropped columns are NULL */
+				memset(slot->tts_isnull, true, logmap.natts * sizeof(bool));
+				for (int c = 0; c < AL_NATTS; c++)
+				{
+					slot->tts_values[logmap.attno[c]] = e->values[c];
+					slot->tts_isnull[logmap.attno[c]] = e->nulls[c];
+				}
+			}
 			ExecStoreVirtualTuple(slot);
 		}
 		table_multi_insert(logrel, slots, chunk, cid, 0, NULL);
