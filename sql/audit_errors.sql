@@ -164,9 +164,14 @@ SELECT ok, entries_checked FROM audit_verify();
 ALTER TABLE clinical_audit.log ADD COLUMN note text;
 INSERT INTO chart VALUES (102, 'extra column');
 SELECT count(*) AS rows_102 FROM chart WHERE id = 102;
+SELECT ok, reason FROM audit_verify();
 ALTER TABLE clinical_audit.log ALTER COLUMN client_port TYPE bigint;
 INSERT INTO chart VALUES (102, 'column retyped');
 ALTER TABLE clinical_audit.log ALTER COLUMN client_port TYPE integer;
+-- a type modifier too (timestamptz(6) keeps every value as it is)
+ALTER TABLE clinical_audit.log ALTER COLUMN recorded_at TYPE timestamptz(6);
+INSERT INTO chart VALUES (102, 'precision set');
+ALTER TABLE clinical_audit.log ALTER COLUMN recorded_at TYPE timestamptz;
 -- once it is dropped again, entries go in around the dropped column, link
 -- and verify, and audit_history, audit_to_fhir and the hashes read them
 ALTER TABLE clinical_audit.log DROP COLUMN note;
@@ -178,6 +183,23 @@ FROM clinical_audit.log l WHERE row_key = '{"id": 102}' ORDER BY l.id;
 SELECT bool_and(hash = regress_entry_hash(to_jsonb(l))) AS hashes_match
 FROM clinical_audit.log l WHERE row_key = '{"id": 102}';
 SELECT audit_link() >= 0 AS linked;
+SELECT ok, reason FROM audit_verify();
+-- the same for the chain and the anchor: a column added to the chain makes
+-- linking at commit warn (the change commits) until it is dropped again
+ALTER TABLE clinical_audit.chain ADD COLUMN note text;
+SET pg_clinical.audit_link_every = 1;
+INSERT INTO chart VALUES (103, 'chain with an extra column');
+ALTER TABLE clinical_audit.chain DROP COLUMN note;
+ALTER TABLE clinical_audit.anchor ADD COLUMN note text;
+ALTER TABLE clinical_audit.anchor DROP COLUMN note;
+INSERT INTO chart VALUES (104, 'chain with a dropped column');
+RESET pg_clinical.audit_link_every;
+SELECT count(*) AS unlinked FROM clinical_audit.log
+WHERE id > (SELECT max(through_id) FROM clinical_audit.chain);
+SELECT n_entries, cardinality(entry_ids) AS ids, through_id = entry_ids[n_entries] AS through_last
+FROM clinical_audit.chain ORDER BY batch DESC LIMIT 1;
+SELECT audit_archive(1) > 0 AS archived;
+SELECT through_batch FROM clinical_audit.anchor;
 SELECT ok, reason FROM audit_verify();
 
 DROP VIEW chart_view;

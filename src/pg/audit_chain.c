@@ -102,10 +102,43 @@ const char *const cl_audit_column_names[AL_NATTS] = {
 	"statement", "hash"
 };
 
-/* ---- the log's columns ------------------------------------------------ */
+/* ---- the trail tables' columns ----------------------------------------- */
+
+const AuditTableSpec cl_audit_log_spec = {
+	"clinical_audit.log", AL_NATTS, cl_audit_column_names, cl_audit_column_types
+};
+
+static const char *const chain_colnames[] = {
+	"batch", "first_position", "n_entries", "entry_ids", "linked_at",
+	"prev_hash", "hash", "through_id"
+};
+static const Oid chain_coltypes[] = {
+	INT8OID, INT8OID, INT4OID, INT8ARRAYOID, TIMESTAMPTZOID,
+	BYTEAOID, BYTEAOID, INT8OID
+};
+const AuditTableSpec cl_audit_chain_spec = {
+	"clinical_audit.chain", lengthof(chain_colnames), chain_colnames, chain_coltypes
+};
+
+static const char *const anchor_colnames[] = {
+	"singleton", "through_batch", "entries", "hash", "archived_at", "through_id"
+};
+static const Oid anchor_coltypes[] = {
+	BOOLOID, INT8OID, INT8OID, BYTEAOID, TIMESTAMPTZOID, INT8OID
+};
+const AuditTableSpec cl_audit_anchor_spec = {
+	"clinical_audit.anchor", lengthof(anchor_colnames), anchor_colnames, anchor_coltypes
+};
+
+StaticAssertDecl(lengthof(chain_colnames) == lengthof(chain_coltypes) &&
+				 lengthof(chain_colnames) <= AL_NATTS &&
+				 lengthof(anchor_colnames) == lengthof(anchor_coltypes) &&
+				 lengthof(anchor_colnames) <= AL_NATTS,
+				 "trail table specs");
 
 bool
-cl_audit_log_map_try(TupleDesc td, AuditLogMap *map, char **problem)
+cl_audit_map_try(const AuditTableSpec *spec, TupleDesc td, AuditMap *map,
+				 char **problem)
 {
 	int			k = 0;
 
@@ -116,45 +149,48 @@ cl_audit_log_map_try(TupleDesc td, AuditLogMap *map, char **problem)
 
 		if (att->attisdropped)
 			continue;
-		if (k == AL_NATTS)
+		if (k == spec->ncols)
 		{
 			*problem = psprintf("a column \"%s\" that is not the extension's",
 								NameStr(att->attname));
 			return false;
 		}
-		if (strcmp(NameStr(att->attname), cl_audit_column_names[k]) != 0 ||
-			att->atttypid != cl_audit_column_types[k])
+		/* the columns are made without a type modifier (a precision) */
+		if (strcmp(NameStr(att->attname), spec->colnames[k]) != 0 ||
+			att->atttypid != spec->coltypes[k] || att->atttypmod != -1)
 		{
-			*problem = psprintf("column %d is \"%s\" of type %s, where the extension has \"%s\" of type %s",
-								k + 1, NameStr(att->attname), format_type_be(att->atttypid),
-								cl_audit_column_names[k], format_type_be(cl_audit_column_types[k]));
+			*problem = psprintf("column \"%s\" of type %s where the extension has \"%s\" of type %s",
+								NameStr(att->attname),
+								format_type_with_typemod(att->atttypid, att->atttypmod),
+								spec->colnames[k], format_type_be(spec->coltypes[k]));
 			return false;
 		}
 		map->attno[k++] = i;
 	}
-	if (k < AL_NATTS)
+	if (k < spec->ncols)
 	{
-		*problem = psprintf("no column \"%s\"", cl_audit_column_names[k]);
+		*problem = psprintf("no column \"%s\"", spec->colnames[k]);
 		return false;
 	}
-	map->identity = (td->natts == AL_NATTS);
+	map->ncols = spec->ncols;
+	map->identity = (td->natts == spec->ncols);
 	return true;
 }
 
 void
-cl_audit_log_map(TupleDesc td, AuditLogMap *map)
+cl_audit_map(const AuditTableSpec *spec, TupleDesc td, AuditMap *map)
 {
 	char	   *problem;
 
-	if (!cl_audit_log_map_try(td, map, &problem))
+	if (!cl_audit_map_try(spec, td, map, &problem))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinical_audit.log has an unexpected shape: %s", problem)));
+				 errmsg("%s has an unexpected shape: %s", spec->name, problem)));
 }
 
 void
-cl_audit_log_deform(const AuditLogMap *map, TupleDesc td, HeapTuple tup,
-					Datum *values, bool *nulls)
+cl_audit_deform(const AuditMap *map, TupleDesc td, HeapTuple tup,
+				Datum *values, bool *nulls)
 {
 	Datum	   *v;
 	bool	   *n;
@@ -168,13 +204,32 @@ cl_audit_log_deform(const AuditLogMap *map, TupleDesc td, HeapTuple tup,
 	v = palloc(map->natts * sizeof(Datum));
 	n = palloc(map->natts * sizeof(bool));
 	heap_deform_tuple(tup, td, v, n);
-	for (int i = 0; i < AL_NATTS; i++)
+	for (int i = 0; i < map->ncols; i++)
 	{
 		values[i] = v[map->attno[i]];
 		nulls[i] = n[map->attno[i]];
 	}
 	pfree(v);
 	pfree(n);
+}
+
+void
+cl_audit_scatter(const AuditMap *map, const Datum *values, const bool *nulls,
+				 Datum *tvalues, bool *tnulls)
+{
+	if (map->identity)
+	{
+		memcpy(tvalues, values, map->ncols * sizeof(Datum));
+		memcpy(tnulls, nulls, map->ncols * sizeof(bool));
+		return;
+	}
+	/* dropped columns are NULL */
+	memset(tnulls, true, map->natts * sizeof(bool));
+	for (int i = 0; i < map->ncols; i++)
+	{
+		tvalues[map->attno[i]] = values[i];
+		tnulls[map->attno[i]] = nulls[i];
+	}
 }
 
 /* ---- a SHA-256 stream -------------------------------------------------- */
@@ -497,7 +552,8 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 	Relation	chainidx = index_open(cl_audit_key_index(chainrel), AccessShareLock);
 	Relation	logrel = table_open(ids->log, AccessShareLock);
 	Relation	logidx = index_open(cl_audit_key_index(logrel), AccessShareLock);
-	AuditLogMap logmap;
+	AuditMap	logmap;
+	AuditMap	chainmap;
 	SysScanDesc cscan;
 	IndexScanDesc lscan;
 	TupleTableSlot *slot = table_slot_create(logrel, NULL);
@@ -514,7 +570,8 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 												   ALLOCSET_DEFAULT_SIZES);
 	AuditHasher *hasher;
 
-	cl_audit_log_map(RelationGetDescr(logrel), &logmap);
+	cl_audit_map(&cl_audit_log_spec, RelationGetDescr(logrel), &logmap);
+	cl_audit_map(&cl_audit_chain_spec, RelationGetDescr(chainrel), &chainmap);
 	memcpy(prev, tail->anchored ? tail->anchor_hash : cl_audit_genesis_hash,
 		   AUDIT_HASH_LEN);
 	hasher = cl_audit_hasher_create();
@@ -538,7 +595,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 		uint8		computed[AUDIT_HASH_LEN];
 		MemoryContext old;
 
-		heap_deform_tuple(tup, RelationGetDescr(chainrel), v, nl);
+		cl_audit_deform(&chainmap, RelationGetDescr(chainrel), tup, v, nl);
 		batch = nl[0] ? 0 : DatumGetInt64(v[0]);
 		if (nl[0] || nl[1] || nl[2] || nl[3] || nl[7] ||
 			!cl_audit_get_hash(v[5], nl[5], stored_prev) ||
@@ -678,7 +735,7 @@ verify_batches(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 
 /* whether a log row's hash is well formed and that of its content */
 static bool
-entry_matches(HeapTuple tup, TupleDesc td, const AuditLogMap *map,
+entry_matches(HeapTuple tup, TupleDesc td, const AuditMap *map,
 			  AuditHasher *hasher, MemoryContext cxt)
 {
 	Datum		values[AL_NATTS];
@@ -688,7 +745,7 @@ entry_matches(HeapTuple tup, TupleDesc td, const AuditLogMap *map,
 	bool		ok;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
-	cl_audit_log_deform(map, td, tup, values, nulls);
+	cl_audit_deform(map, td, tup, values, nulls);
 	cl_audit_entry_hash(hasher, values, nulls, NULL, h);
 	ok = cl_audit_get_hash(values[AL_HASH], nulls[AL_HASH], stored) &&
 		memcmp(stored, h, AUDIT_HASH_LEN) == 0;
@@ -708,7 +765,7 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 				  idset_hash *seen, VerifyState *vs)
 {
 	Relation	rel;
-	AuditLogMap map;
+	AuditMap map;
 	TableScanDesc scan;
 	HeapTuple	tup;
 	int64		first_off_chain = 0;
@@ -724,7 +781,7 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 												   ALLOCSET_DEFAULT_SIZES);
 
 	rel = table_open(ids->log, AccessShareLock);
-	cl_audit_log_map(RelationGetDescr(rel), &map);
+	cl_audit_map(&cl_audit_log_spec, RelationGetDescr(rel), &map);
 	scan = table_beginscan(rel, snap, 0, NULL);
 	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
@@ -776,14 +833,21 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 			   (long long) max_later);
 }
 
-static bool
-has_primary_key(Oid relid)
+/* whether the log has the extension's columns and primary key: a reason if not */
+static char *
+log_problem(Oid relid)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
-	bool		has = OidIsValid(cl_audit_key_index(rel));
+	AuditMap	map;
+	char	   *why = NULL;
+	char	   *problem = NULL;
 
+	if (!cl_audit_map_try(&cl_audit_log_spec, RelationGetDescr(rel), &map, &why))
+		problem = psprintf("clinical_audit.log has an unexpected shape: %s (altered)", why);
+	else if (!OidIsValid(cl_audit_key_index(rel)))
+		problem = "clinical_audit.log has no primary key on id (altered)";
 	table_close(rel, AccessShareLock);
-	return has;
+	return problem;
 }
 
 PG_FUNCTION_INFO_V1(cl_audit_verify);
@@ -817,6 +881,16 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	cl_audit_require_relids(&ids);
 
 	/*
+	 * The trail's tables stay locked (weakly) to the end of the transaction,
+	 * from before the snapshot below is taken: a table rewrite (a superuser's
+	 * ALTER TABLE) that commits meanwhile gives its rows new row versions,
+	 * which a snapshot taken before its commit would not see.
+	 */
+	LockRelationOid(ids.log, AccessShareLock);
+	LockRelationOid(ids.chain, AccessShareLock);
+	LockRelationOid(ids.anchor, AccessShareLock);
+
+	/*
 	 * Link what is not linked yet, keeping the chain lock; a damaged end of
 	 * chain is reported, not raised.  On a standby or in a read-only
 	 * transaction nothing can be linked: entries after the chain's
@@ -845,8 +919,8 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	if (!(locked ? cl_audit_read_tail(&ids, &tail, &problem)
 		  : cl_audit_read_tail_snapshot(&ids, &tail, &problem, snap)))
 		broken(&vs, 0, "%s", problem);
-	else if (!has_primary_key(ids.log))
-		broken(&vs, 0, "clinical_audit.log has no primary key on id (altered)");
+	else if ((problem = log_problem(ids.log)) != NULL)
+		broken(&vs, 0, "%s", problem);
 	else
 		verify_batches(&ids, &tail, snap, locked, seen, &vs);
 	if (vs.reason == NULL)

@@ -167,15 +167,6 @@ cl_audit_hash_bytea(const uint8 *h)
 	return b;
 }
 
-static void
-check_shape(Relation rel, int natts)
-{
-	if (RelationGetDescr(rel)->natts != natts)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("%s has an unexpected shape", RelationGetRelationName(rel))));
-}
-
 /*
  * The primary key index of a trail table if it is the one the extension
  * made: on its first column, a bigint (the scans here search it with int8
@@ -213,6 +204,8 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
 			Snapshot snap, bool wait)
 {
 	Relation	anchorrel;
+	AuditMap	map;
+	char	   *why;
 	SysScanDesc scan;
 	HeapTuple	tup;
 	bool		ok = true;
@@ -225,10 +218,10 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
 	}
 	else
 		anchorrel = table_open(ids->anchor, AccessShareLock);
-	if (RelationGetDescr(anchorrel)->natts != ANCHOR_NATTS)
+	if (!cl_audit_map_try(&cl_audit_anchor_spec, RelationGetDescr(anchorrel), &map, &why))
 	{
 		table_close(anchorrel, AccessShareLock);
-		*problem = "clinical_audit.anchor has an unexpected shape";
+		*problem = psprintf("clinical_audit.anchor has an unexpected shape: %s", why);
 		return false;
 	}
 	scan = systable_beginscan(anchorrel, InvalidOid, false, snap, 0, NULL);
@@ -237,7 +230,7 @@ read_anchor(const AuditRelids *ids, ChainTail *tail, const char **problem,
 		Datum		v[ANCHOR_NATTS];
 		bool		n[ANCHOR_NATTS];
 
-		heap_deform_tuple(tup, RelationGetDescr(anchorrel), v, n);
+		cl_audit_deform(&map, RelationGetDescr(anchorrel), tup, v, n);
 		if (tail->anchored || n[1] || n[2] || n[AN_THROUGH_ID] ||
 			!cl_audit_get_hash(v[3], n[3], tail->anchor_hash))
 		{
@@ -268,6 +261,8 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 {
 	Relation	chainrel;
 	Relation	idxrel;
+	AuditMap	map;
+	char	   *why = NULL;
 	SysScanDesc scan;
 	HeapTuple	tup;
 	bool		ok = true;
@@ -286,11 +281,13 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 	 */
 	chainrel = table_open(ids->chain, AccessShareLock);
 	keyidx = cl_audit_key_index(chainrel);
-	if (RelationGetDescr(chainrel)->natts != CHAIN_NATTS || !OidIsValid(keyidx))
+	if (!cl_audit_map_try(&cl_audit_chain_spec, RelationGetDescr(chainrel), &map, &why) ||
+		!OidIsValid(keyidx))
 	{
 		/* reported, not raised: at commit the audited transaction commits */
 		table_close(chainrel, AccessShareLock);
-		*problem = "clinical_audit.chain has an unexpected shape or primary key";
+		*problem = why ? psprintf("clinical_audit.chain has an unexpected shape: %s", why) :
+			"clinical_audit.chain has no primary key on batch";
 		return false;
 	}
 	idxrel = index_open(keyidx, AccessShareLock);
@@ -316,7 +313,7 @@ read_tail(const AuditRelids *ids, ChainTail *tail, const char **problem,
 		Datum		v[CHAIN_NATTS];
 		bool		n[CHAIN_NATTS];
 
-		heap_deform_tuple(tup, RelationGetDescr(chainrel), v, n);
+		cl_audit_deform(&map, RelationGetDescr(chainrel), tup, v, n);
 		if (n[CH_BATCH] || n[CH_FIRST_POSITION] || n[CH_N_ENTRIES] ||
 			n[CH_THROUGH_ID] ||
 			!cl_audit_get_hash(v[CH_HASH], n[CH_HASH], tail->hash))
@@ -486,12 +483,12 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	int64		limit = wait ? BATCH_MAX_ENTRIES : COMMIT_BATCH_MAX_ENTRIES;
 	int64		skipped = 0;	/* entries left off: malformed */
 	Oid			keyidx;
-	AuditLogMap logmap;
+	AuditMap logmap;
 	char	   *problem = NULL;
 
 	logrel = table_open(ids->log, AccessShareLock);
 	keyidx = cl_audit_key_index(logrel);
-	if (!cl_audit_log_map_try(RelationGetDescr(logrel), &logmap, &problem) ||
+	if (!cl_audit_map_try(&cl_audit_log_spec, RelationGetDescr(logrel), &logmap, &problem) ||
 		!OidIsValid(keyidx))
 	{
 		/* a WARNING: at commit, the audited transaction still commits */
@@ -612,17 +609,21 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
  * added included.
  */
 static void
-insert_row(Relation rel, Datum *values, bool *nulls)
+insert_row(Relation rel, const AuditTableSpec *spec, const Datum *values,
+		   const bool *nulls)
 {
-	EState	   *estate = CreateExecutorState();
-	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	EState	   *estate;
+	ResultRelInfo *rri;
 	TupleTableSlot *slot;
+	AuditMap	map;
 
+	cl_audit_map(spec, RelationGetDescr(rel), &map);
+	estate = CreateExecutorState();
+	rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(rri, rel, 1, NULL, 0);
 	ExecOpenIndices(rri, false);
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsVirtual);
-	memcpy(slot->tts_values, values, RelationGetDescr(rel)->natts * sizeof(Datum));
-	memcpy(slot->tts_isnull, nulls, RelationGetDescr(rel)->natts * sizeof(bool));
+	cl_audit_scatter(&map, values, nulls, slot->tts_values, slot->tts_isnull);
 	ExecStoreVirtualTuple(slot);
 	table_tuple_insert(rel, slot, GetCurrentCommandId(true), 0, NULL);
 #if PG_VERSION_NUM >= 160000
@@ -687,8 +688,7 @@ cl_audit_link_locked(const AuditRelids *ids, bool wait)
 	values[CH_THROUGH_ID] = Int64GetDatum(through);
 
 	chainrel = table_open(ids->chain, RowExclusiveLock);
-	check_shape(chainrel, CHAIN_NATTS);
-	insert_row(chainrel, values, nulls);
+	insert_row(chainrel, &cl_audit_chain_spec, values, nulls);
 	table_close(chainrel, NoLock);
 
 	return total;

@@ -66,25 +66,46 @@ extern const Oid cl_audit_column_types[AL_NATTS];
 extern const char *const cl_audit_column_names[AL_NATTS];
 
 /*
- * Where the log's columns are in its tuples.  The log may hold dropped
- * columns (one a superuser added and dropped again), which shift the others
- * and must be NULL in a new row; its live columns must be the log's, by
+ * The columns of a trail table (clinical_audit.log, chain or anchor), by
  * name and type, in order.
  */
-typedef struct AuditLogMap
+typedef struct AuditTableSpec
+{
+	const char *name;			/* qualified, for messages */
+	int			ncols;
+	const char *const *colnames;
+	const Oid  *coltypes;
+} AuditTableSpec;
+
+extern const AuditTableSpec cl_audit_log_spec;
+extern const AuditTableSpec cl_audit_chain_spec;
+extern const AuditTableSpec cl_audit_anchor_spec;
+
+/*
+ * Where a trail table's columns are in its tuples.  The table may hold
+ * dropped columns (one a superuser added and dropped again), which shift
+ * the others and are NULL in a new row; its live columns must be the
+ * extension's, by name, type (without a modifier) and order.
+ */
+typedef struct AuditMap
 {
 	int			natts;			/* of the descriptor, dropped columns included */
+	int			ncols;			/* the table's columns (live ones) */
 	bool		identity;		/* no dropped column: attno[i] == i */
 	int			attno[AL_NATTS];	/* 0-based position of column i */
-} AuditLogMap;
+} AuditMap;
 
-/* the map of the log's descriptor; an ERROR (data corrupted) if it has the wrong columns */
-void		cl_audit_log_map(TupleDesc td, AuditLogMap *map);
-/* the same, false (and *problem) instead of an ERROR */
-bool		cl_audit_log_map_try(TupleDesc td, AuditLogMap *map, char **problem);
-/* a log tuple's columns, in the log's order */
-void		cl_audit_log_deform(const AuditLogMap *map, TupleDesc td, HeapTuple tup,
-								Datum *values, bool *nulls);
+/* the map of a descriptor; false (and *problem) if its columns are wrong */
+bool		cl_audit_map_try(const AuditTableSpec *spec, TupleDesc td, AuditMap *map,
+							 char **problem);
+/* the same, an ERROR (data corrupted) instead of false */
+void		cl_audit_map(const AuditTableSpec *spec, TupleDesc td, AuditMap *map);
+/* a tuple's columns, in the table's order */
+void		cl_audit_deform(const AuditMap *map, TupleDesc td, HeapTuple tup,
+							Datum *values, bool *nulls);
+/* a row's columns, in the table's order, to their places in a tuple */
+void		cl_audit_scatter(const AuditMap *map, const Datum *values,
+							 const bool *nulls, Datum *tvalues, bool *tnulls);
 
 /*
  * The hashes (README.md, "Audit: the hash chain"):

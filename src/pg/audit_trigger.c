@@ -426,8 +426,10 @@ build_row_shape(Relation rel, Trigger *tg)
 			initStringInfo(&k);
 			append_json_string(&k, NameStr(att->attname), rs->keylen[i]);
 			appendBinaryStringInfo(&k, ": ", 2);
-			rs->keyjson[i] = k.data;
+			/* at its size: the shape is kept for the backend's life */
+			rs->keyjson[i] = pnstrdup(k.data, k.len);
 			rs->keyjsonlen[i] = k.len;
+			pfree(k.data);
 			rs->order[rs->norder++] = i;
 		}
 	}
@@ -1007,7 +1009,7 @@ commit_entries(void)
 {
 	AuditRelids ids;
 	Relation	logrel;
-	AuditLogMap logmap;
+	AuditMap logmap;
 	Oid			save_userid;
 	int			save_sec;
 	Datum		xact_start;
@@ -1049,7 +1051,7 @@ commit_entries(void)
 	oldcxt = MemoryContextSwitchTo(cxt);
 
 	logrel = table_open(ids.log, RowExclusiveLock);
-	cl_audit_log_map(RelationGetDescr(logrel), &logmap);
+	cl_audit_map(&cl_audit_log_spec, RelationGetDescr(logrel), &logmap);
 
 	/*
 	 * Act as the log's owner while writing: whatever index support code runs
@@ -1125,21 +1127,8 @@ commit_entries(void)
 			e->nulls[AL_HASH] = false;
 
 			ExecClearTuple(slot);
-			if (logmap.identity)
-			{
-				memcpy(slot->tts_values, e->values, sizeof(e->values));
-				memcpy(slot->tts_isnull, e->nulls, sizeof(e->nulls));
-			}
-			else
-			{
-				/* dropped columns are NULL */
-				memset(slot->tts_isnull, true, logmap.natts * sizeof(bool));
-				for (int c = 0; c < AL_NATTS; c++)
-				{
-					slot->tts_values[logmap.attno[c]] = e->values[c];
-					slot->tts_isnull[logmap.attno[c]] = e->nulls[c];
-				}
-			}
+			cl_audit_scatter(&logmap, e->values, e->nulls,
+							 slot->tts_values, slot->tts_isnull);
 			ExecStoreVirtualTuple(slot);
 		}
 		table_multi_insert(logrel, slots, chunk, cid, 0, NULL);
