@@ -858,6 +858,13 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 	rettd = BlessTupleDesc(rettd);
 	cl_audit_require_relids(&ids);
 	/*
+	 * Locked before the snapshot is taken, as audit_verify() does: a rewrite
+	 * of the chain committing meanwhile would hide its rows from the
+	 * snapshot.
+	 */
+	LockRelationOid(ids.chain, AccessShareLock);
+	LockRelationOid(ids.anchor, AccessShareLock);
+	/*
 	 * On a standby, read-only, or for a role that is not the trail's owner:
 	 * the end of what is linked so far, as of one snapshot.
 	 */
