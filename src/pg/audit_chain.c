@@ -765,7 +765,7 @@ verify_all_linked(const AuditRelids *ids, const ChainTail *tail, Snapshot snap,
 				  idset_hash *seen, VerifyState *vs)
 {
 	Relation	rel;
-	AuditMap map;
+	AuditMap	map;
 	TableScanDesc scan;
 	HeapTuple	tup;
 	int64		first_off_chain = 0;
@@ -881,16 +881,6 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	cl_audit_require_relids(&ids);
 
 	/*
-	 * The trail's tables stay locked (weakly) to the end of the transaction,
-	 * from before the snapshot below is taken: a table rewrite (a superuser's
-	 * ALTER TABLE) that commits meanwhile gives its rows new row versions,
-	 * which a snapshot taken before its commit would not see.
-	 */
-	LockRelationOid(ids.log, AccessShareLock);
-	LockRelationOid(ids.chain, AccessShareLock);
-	LockRelationOid(ids.anchor, AccessShareLock);
-
-	/*
 	 * Link what is not linked yet, keeping the chain lock; a damaged end of
 	 * chain is reported, not raised.  On a standby or in a read-only
 	 * transaction nothing can be linked: entries after the chain's
@@ -914,6 +904,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	 * role that does not own the trail) it is read as of the snapshot too,
 	 * so that a concurrent archive or linking cannot look like tampering.
 	 */
+	cl_audit_lock_trail(&ids, true);
 	snap = RegisterSnapshot(GetLatestSnapshot());
 	seen = idset_create(CurrentMemoryContext, 1024, NULL);
 	if (!(locked ? cl_audit_read_tail(&ids, &tail, &problem)
@@ -926,6 +917,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	if (vs.reason == NULL)
 		verify_all_linked(&ids, &tail, snap, seen, &vs);
 	UnregisterSnapshot(snap);
+	cl_audit_unlock_trail(&ids, true);
 
 	result[0] = BoolGetDatum(vs.reason == NULL);
 	result[1] = Int64GetDatum(vs.checked);

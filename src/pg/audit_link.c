@@ -483,7 +483,7 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 	int64		limit = wait ? BATCH_MAX_ENTRIES : COMMIT_BATCH_MAX_ENTRIES;
 	int64		skipped = 0;	/* entries left off: malformed */
 	Oid			keyidx;
-	AuditMap logmap;
+	AuditMap	logmap;
 	char	   *problem = NULL;
 
 	logrel = table_open(ids->log, AccessShareLock);
@@ -713,6 +713,52 @@ cl_audit_can_link(const AuditRelids *ids)
 #endif
 }
 
+/*
+ * The trail's tables in ACCESS SHARE, for a reader about to take its
+ * snapshot: a rewrite of one of them (a superuser's ALTER TABLE) that
+ * commits after the snapshot is taken would give its rows new row versions
+ * the snapshot cannot see, and one that has not committed yet is waited
+ * for here.  No lock is held while waiting for another (a superuser's
+ * maintenance holding one of them must not deadlock with a reader holding
+ * the other); cl_audit_unlock_trail() releases them when the reads are done,
+ * so that a reader's open (or prepared) transaction does not keep them.
+ */
+void
+cl_audit_lock_trail(const AuditRelids *ids, bool with_log)
+{
+	Oid			rels[3];
+	int			n = 0;
+
+	if (with_log)
+		rels[n++] = ids->log;
+	rels[n++] = ids->chain;
+	rels[n++] = ids->anchor;
+	for (;;)
+	{
+		int			got = 0;
+
+		while (got < n && ConditionalLockRelationOid(rels[got], AccessShareLock))
+			got++;
+		if (got == n)
+			return;
+		for (int i = 0; i < got; i++)
+			UnlockRelationOid(rels[i], AccessShareLock);
+		/* wait until the busy one is free, holding nothing else */
+		LockRelationOid(rels[got], AccessShareLock);
+		UnlockRelationOid(rels[got], AccessShareLock);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+void
+cl_audit_unlock_trail(const AuditRelids *ids, bool with_log)
+{
+	if (with_log)
+		UnlockRelationOid(ids->log, AccessShareLock);
+	UnlockRelationOid(ids->chain, AccessShareLock);
+	UnlockRelationOid(ids->anchor, AccessShareLock);
+}
+
 static void
 chain_locktag(LOCKTAG *tag, Oid chain)
 {
@@ -858,13 +904,6 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 	rettd = BlessTupleDesc(rettd);
 	cl_audit_require_relids(&ids);
 	/*
-	 * Locked before the snapshot is taken, as audit_verify() does: a rewrite
-	 * of the chain committing meanwhile would hide its rows from the
-	 * snapshot.
-	 */
-	LockRelationOid(ids.chain, AccessShareLock);
-	LockRelationOid(ids.anchor, AccessShareLock);
-	/*
 	 * On a standby, read-only, or for a role that is not the trail's owner:
 	 * the end of what is linked so far, as of one snapshot.
 	 */
@@ -875,10 +914,13 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+		Snapshot	snap;
 
+		cl_audit_lock_trail(&ids, false);
+		snap = RegisterSnapshot(GetLatestSnapshot());
 		ok = cl_audit_read_tail_snapshot(&ids, &tail, &problem, snap);
 		UnregisterSnapshot(snap);
+		cl_audit_unlock_trail(&ids, false);
 	}
 	if (!ok)
 		ereport(ERROR,

@@ -204,6 +204,8 @@ int64		cl_audit_link_all(const AuditRelids *ids, bool raise);
 
 /* false on a standby, read-only, or for a role that does not own the trail */
 bool		cl_audit_can_link(const AuditRelids *ids);
+void		cl_audit_lock_trail(const AuditRelids *ids, bool with_log);
+void		cl_audit_unlock_trail(const AuditRelids *ids, bool with_log);
 
 /* the transaction holds the chain lock (audit_trigger.c: no PREPARE then) */
 void		cl_audit_note_chain_lock(Oid chain);

@@ -1009,7 +1009,7 @@ commit_entries(void)
 {
 	AuditRelids ids;
 	Relation	logrel;
-	AuditMap logmap;
+	AuditMap	logmap;
 	Oid			save_userid;
 	int			save_sec;
 	Datum		xact_start;
