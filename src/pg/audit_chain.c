@@ -874,6 +874,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	Snapshot	snap;
 	idset_hash *seen;
 	bool		locked;
+	AuditTrailLocks locks;
 
 	if (get_call_result_type(fcinfo, NULL, &rettd) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
@@ -904,7 +905,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	 * role that does not own the trail) it is read as of the snapshot too,
 	 * so that a concurrent archive or linking cannot look like tampering.
 	 */
-	cl_audit_lock_trail(&ids, true);
+	cl_audit_lock_trail(&ids, true, &locks);
 	snap = RegisterSnapshot(GetLatestSnapshot());
 	seen = idset_create(CurrentMemoryContext, 1024, NULL);
 	if (!(locked ? cl_audit_read_tail(&ids, &tail, &problem)
@@ -917,7 +918,7 @@ cl_audit_verify(PG_FUNCTION_ARGS)
 	if (vs.reason == NULL)
 		verify_all_linked(&ids, &tail, snap, seen, &vs);
 	UnregisterSnapshot(snap);
-	cl_audit_unlock_trail(&ids, true);
+	cl_audit_unlock_trail(&locks);
 
 	result[0] = BoolGetDatum(vs.reason == NULL);
 	result[1] = Int64GetDatum(vs.checked);

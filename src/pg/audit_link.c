@@ -713,50 +713,120 @@ cl_audit_can_link(const AuditRelids *ids)
 #endif
 }
 
+/* whether this transaction holds a lock on a relation, in any mode */
+static bool
+relation_locked_by_me(Oid relid)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_RELATION(tag, MyDatabaseId, relid);
+	for (LOCKMODE mode = AccessShareLock; mode <= AccessExclusiveLock; mode++)
+	{
+#if PG_VERSION_NUM >= 170000
+		if (LockHeldByMe(&tag, mode, false))
+#else
+		if (LockHeldByMe(&tag, mode))
+#endif
+			return true;
+	}
+	return false;
+}
+
+/* one more lock for the set, tried without waiting; false if busy */
+static bool
+trail_try(AuditTrailLocks *locks, Oid relid, LOCKMODE mode)
+{
+	/*
+	 * A lock this transaction holds already is granted at once, ahead of
+	 * any queued request (so waiting cannot add a deadlock), while the
+	 * conditional try would fail behind such a request, for ever.
+	 */
+	if (relation_locked_by_me(relid))
+		LockRelationOid(relid, mode);
+	else if (!ConditionalLockRelationOid(relid, mode))
+		return false;
+	locks->oids[locks->n] = relid;
+	locks->modes[locks->n] = mode;
+	locks->n++;
+	return true;
+}
+
+/* the primary key index of a trail table this transaction has locked */
+static Oid
+locked_key_index(Oid relid)
+{
+	Relation	rel = relation_open(relid, NoLock);
+	Oid			idx = cl_audit_key_index(rel);
+
+	relation_close(rel, NoLock);
+	return idx;
+}
+
 /*
- * The trail's tables in ACCESS SHARE, for a reader about to take its
- * snapshot: a rewrite of one of them (a superuser's ALTER TABLE) that
- * commits after the snapshot is taken would give its rows new row versions
- * the snapshot cannot see, and one that has not committed yet is waited
- * for here.  No lock is held while waiting for another (a superuser's
- * maintenance holding one of them must not deadlock with a reader holding
- * the other); cl_audit_unlock_trail() releases them when the reads are done,
- * so that a reader's open (or prepared) transaction does not keep them.
+ * What a reader of the trail (audit_verify(), a non-owner's
+ * audit_checkpoint()) opens after taking its snapshot, locked just before
+ * taking it: the trail's tables and the key indexes of the chain (and, with
+ * with_log, of the log), ACCESS SHARE, and with with_log the id sequence
+ * (ROW EXCLUSIVE, as reading its value takes).  A rewrite of a table (a
+ * superuser's ALTER TABLE, VACUUM FULL) that commits after the snapshot is
+ * taken would give its rows new row versions the snapshot cannot see; one
+ * in progress is waited for here.  All or none: no lock is held while
+ * waiting for another, so a superuser's maintenance holding one of them
+ * and then asking for another cannot deadlock with the reader.
+ * cl_audit_unlock_trail() releases them once the reads are done, so that a
+ * reader's open (or prepared) transaction does not keep them.
  */
 void
-cl_audit_lock_trail(const AuditRelids *ids, bool with_log)
+cl_audit_lock_trail(const AuditRelids *ids, bool with_log, AuditTrailLocks *locks)
 {
-	Oid			rels[3];
-	int			n = 0;
-
-	if (with_log)
-		rels[n++] = ids->log;
-	rels[n++] = ids->chain;
-	rels[n++] = ids->anchor;
 	for (;;)
 	{
-		int			got = 0;
+		Oid			busy = InvalidOid;
+		LOCKMODE	busy_mode = AccessShareLock;
+		Oid			tables[3];
+		int			ntables = 0;
 
-		while (got < n && ConditionalLockRelationOid(rels[got], AccessShareLock))
-			got++;
-		if (got == n)
+		locks->n = 0;
+		if (with_log)
+			tables[ntables++] = ids->log;
+		tables[ntables++] = ids->chain;
+		tables[ntables++] = ids->anchor;
+		for (int i = 0; i < ntables && !OidIsValid(busy); i++)
+			if (!trail_try(locks, tables[i], AccessShareLock))
+				busy = tables[i];
+		if (!OidIsValid(busy) && with_log &&
+			!trail_try(locks, ids->seq, RowExclusiveLock))
+		{
+			busy = ids->seq;
+			busy_mode = RowExclusiveLock;
+		}
+		/* the indexes, found once their tables are locked */
+		for (int i = 0; i < ntables && !OidIsValid(busy); i++)
+		{
+			Oid			idx;
+
+			if (tables[i] == ids->anchor)
+				continue;		/* read without its index */
+			idx = locked_key_index(tables[i]);
+			if (OidIsValid(idx) && !trail_try(locks, idx, AccessShareLock))
+				busy = idx;
+		}
+		if (!OidIsValid(busy))
 			return;
-		for (int i = 0; i < got; i++)
-			UnlockRelationOid(rels[i], AccessShareLock);
+		cl_audit_unlock_trail(locks);
 		/* wait until the busy one is free, holding nothing else */
-		LockRelationOid(rels[got], AccessShareLock);
-		UnlockRelationOid(rels[got], AccessShareLock);
+		LockRelationOid(busy, busy_mode);
+		UnlockRelationOid(busy, busy_mode);
 		CHECK_FOR_INTERRUPTS();
 	}
 }
 
 void
-cl_audit_unlock_trail(const AuditRelids *ids, bool with_log)
+cl_audit_unlock_trail(AuditTrailLocks *locks)
 {
-	if (with_log)
-		UnlockRelationOid(ids->log, AccessShareLock);
-	UnlockRelationOid(ids->chain, AccessShareLock);
-	UnlockRelationOid(ids->anchor, AccessShareLock);
+	for (int i = locks->n - 1; i >= 0; i--)
+		UnlockRelationOid(locks->oids[i], locks->modes[i]);
+	locks->n = 0;
 }
 
 static void
@@ -915,12 +985,13 @@ cl_audit_checkpoint(PG_FUNCTION_ARGS)
 	else
 	{
 		Snapshot	snap;
+		AuditTrailLocks locks;
 
-		cl_audit_lock_trail(&ids, false);
+		cl_audit_lock_trail(&ids, false, &locks);
 		snap = RegisterSnapshot(GetLatestSnapshot());
 		ok = cl_audit_read_tail_snapshot(&ids, &tail, &problem, snap);
 		UnregisterSnapshot(snap);
-		cl_audit_unlock_trail(&ids, false);
+		cl_audit_unlock_trail(&locks);
 	}
 	if (!ok)
 		ereport(ERROR,

@@ -204,8 +204,17 @@ int64		cl_audit_link_all(const AuditRelids *ids, bool raise);
 
 /* false on a standby, read-only, or for a role that does not own the trail */
 bool		cl_audit_can_link(const AuditRelids *ids);
-void		cl_audit_lock_trail(const AuditRelids *ids, bool with_log);
-void		cl_audit_unlock_trail(const AuditRelids *ids, bool with_log);
+/* the locks a reader of the trail takes before its snapshot (audit_link.c) */
+typedef struct AuditTrailLocks
+{
+	int			n;
+	Oid			oids[6];		/* log, chain, anchor, sequence, two indexes */
+	LOCKMODE	modes[6];
+} AuditTrailLocks;
+
+void		cl_audit_lock_trail(const AuditRelids *ids, bool with_log,
+								AuditTrailLocks *locks);
+void		cl_audit_unlock_trail(AuditTrailLocks *locks);
 
 /* the transaction holds the chain lock (audit_trigger.c: no PREPARE then) */
 void		cl_audit_note_chain_lock(Oid chain);
