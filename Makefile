@@ -42,6 +42,12 @@ PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter
 
 ifneq ($(PGXS),)
 include $(PGXS)
+
+# PGXS tracks no header dependencies: an object is rebuilt when a header
+# next to it, or one of the core's, changes (a struct that grew would
+# otherwise be laid out differently in stale objects)
+$(PG_SRCS:.c=.o): $(wildcard src/pg/*.h) $(shell find include -name '*.h')
+$(CORE_SRCS:.c=.o): $(shell find include src/core -name '*.h')
 else
 all install installcheck:
 	@echo "pg_config not found (PG_CONFIG=$(PG_CONFIG))." >&2

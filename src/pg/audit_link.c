@@ -41,6 +41,7 @@
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "access/stratnum.h"
+#include "commands/sequence.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "catalog/namespace.h"
@@ -50,6 +51,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/acl.h"
@@ -379,30 +381,52 @@ cl_audit_read_tail_snapshot(const AuditRelids *ids, ChainTail *tail,
 	return read_tail(ids, tail, problem, true, snap, true);
 }
 
-/*
- * The value log_id_seq last handed out (0 before the first), read as the
- * sequence's owner: audit_verify() runs as its caller.
- */
+/* the value log_id_seq last handed out (0 before the first) */
 int64
 cl_audit_seq_last_value(const AuditRelids *ids)
 {
-	LOCAL_FCINFO(fcinfo, 1);
-	Datum		d;
-	Oid			save_userid;
-	int			save_sec;
 	Relation	seqrel = relation_open(ids->seq, AccessShareLock);
+	Buffer		buf;
+	Page		page;
+	ItemId		lp;
+	HeapTupleHeader th;
+	Form_pg_sequence_data seq;
+	int64		last = 0;
 
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(seqrel->rd_rel->relowner,
-						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
-	fcinfo->args[0].value = ObjectIdGetDatum(ids->seq);
-	fcinfo->args[0].isnull = false;
-	d = pg_sequence_last_value(fcinfo);
-	SetUserIdAndSecContext(save_userid, save_sec);
+	/*
+	 * Read from the sequence's one tuple, under a share lock on its buffer,
+	 * rather than through pg_sequence_last_value(): that takes ROW EXCLUSIVE
+	 * on the sequence under the top transaction's resource owner, which a
+	 * reader (audit_verify()) could then not release before its transaction
+	 * ends, and a prepared transaction would keep.  nextval() writes the
+	 * value it returns there (the WAL is logged ahead, the page is not).
+	 */
+	if (seqrel->rd_rel->relkind != RELKIND_SEQUENCE ||
+		RelationGetNumberOfBlocks(seqrel) < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinical_audit.log_id_seq is not a sequence with data")));
+	buf = ReadBuffer(seqrel, 0);
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buf);
+	if (PageGetMaxOffsetNumber(page) < FirstOffsetNumber ||
+		!ItemIdIsNormal(lp = PageGetItemId(page, FirstOffsetNumber)) ||
+		ItemIdGetLength(lp) < SizeofHeapTupleHeader ||
+		ItemIdGetLength(lp) < ((HeapTupleHeader) PageGetItem(page, lp))->t_hoff +
+		offsetof(FormData_pg_sequence_data, is_called) + sizeof(bool))
+	{
+		UnlockReleaseBuffer(buf);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinical_audit.log_id_seq has no readable value")));
+	}
+	th = (HeapTupleHeader) PageGetItem(page, lp);
+	seq = (Form_pg_sequence_data) ((char *) th + th->t_hoff);
+	if (seq->is_called)
+		last = seq->last_value;
+	UnlockReleaseBuffer(buf);
 	relation_close(seqrel, AccessShareLock);
-	return fcinfo->isnull ? 0 : DatumGetInt64(d);
+	return last;
 }
 
 /*
@@ -547,7 +571,8 @@ read_linkable(const AuditRelids *ids, const ChainTail *tail, bool wait,
 				stop_id = id;
 				break;
 			}
-			LockRelationOid(ids->seq, RowExclusiveLock);	/* as reading its value does */
+			/* as a writer does (nextval), before the allocation lock */
+			LockRelationOid(ids->seq, RowExclusiveLock);
 			if (!cl_audit_alloc_lock(ids->seq, ShareLock, wait))
 			{
 				stop_id = id;
@@ -741,6 +766,8 @@ trail_try(AuditTrailLocks *locks, Oid relid, LOCKMODE mode)
 	 * any queued request (so waiting cannot add a deadlock), while the
 	 * conditional try would fail behind such a request, for ever.
 	 */
+	if (locks->n == lengthof(locks->oids))
+		elog(ERROR, "audit: too many relations to lock");
 	if (relation_locked_by_me(relid))
 		LockRelationOid(relid, mode);
 	else if (!ConditionalLockRelationOid(relid, mode))
@@ -751,23 +778,58 @@ trail_try(AuditTrailLocks *locks, Oid relid, LOCKMODE mode)
 	return true;
 }
 
-/* the primary key index of a trail table this transaction has locked */
-static Oid
-locked_key_index(Oid relid)
+/*
+ * What the reads open besides a trail table this transaction has locked:
+ * its primary key index (key_index) and its TOAST table and that table's
+ * indexes (a large row image or entry list is detoasted through them);
+ * InvalidOid, or a busy one, in *busy.
+ */
+static void
+try_dependents(AuditTrailLocks *locks, Oid relid, bool key_index, Oid *busy)
 {
 	Relation	rel = relation_open(relid, NoLock);
-	Oid			idx = cl_audit_key_index(rel);
+	Oid			idx = key_index ? cl_audit_key_index(rel) : InvalidOid;
+	Oid			toast = rel->rd_rel->reltoastrelid;
 
 	relation_close(rel, NoLock);
-	return idx;
+	if (OidIsValid(idx) && !trail_try(locks, idx, AccessShareLock))
+	{
+		*busy = idx;
+		return;
+	}
+	if (!OidIsValid(toast))
+		return;
+	if (!trail_try(locks, toast, AccessShareLock))
+	{
+		*busy = toast;
+		return;
+	}
+	rel = relation_open(toast, NoLock);
+	{
+		List	   *indexes = RelationGetIndexList(rel);
+		ListCell   *lc;
+
+		relation_close(rel, NoLock);
+		foreach(lc, indexes)
+		{
+			if (locks->n == lengthof(locks->oids))
+				break;			/* more than a TOAST table has: not read */
+			if (!trail_try(locks, lfirst_oid(lc), AccessShareLock))
+			{
+				*busy = lfirst_oid(lc);
+				break;
+			}
+		}
+		list_free(indexes);
+	}
 }
 
 /*
  * What a reader of the trail (audit_verify(), a non-owner's
  * audit_checkpoint()) opens after taking its snapshot, locked just before
- * taking it: the trail's tables and the key indexes of the chain (and, with
- * with_log, of the log), ACCESS SHARE, and with with_log the id sequence
- * (ROW EXCLUSIVE, as reading its value takes).  A rewrite of a table (a
+ * taking it, all in ACCESS SHARE: the trail's tables, the key indexes and
+ * TOAST tables (with their indexes) of the chain and, with with_log, of the
+ * log, and with with_log the id sequence.  A rewrite of a table (a
  * superuser's ALTER TABLE, VACUUM FULL) that commits after the snapshot is
  * taken would give its rows new row versions the snapshot cannot see; one
  * in progress is waited for here.  All or none: no lock is held while
@@ -782,7 +844,6 @@ cl_audit_lock_trail(const AuditRelids *ids, bool with_log, AuditTrailLocks *lock
 	for (;;)
 	{
 		Oid			busy = InvalidOid;
-		LOCKMODE	busy_mode = AccessShareLock;
 		Oid			tables[3];
 		int			ntables = 0;
 
@@ -795,28 +856,21 @@ cl_audit_lock_trail(const AuditRelids *ids, bool with_log, AuditTrailLocks *lock
 			if (!trail_try(locks, tables[i], AccessShareLock))
 				busy = tables[i];
 		if (!OidIsValid(busy) && with_log &&
-			!trail_try(locks, ids->seq, RowExclusiveLock))
-		{
+			!trail_try(locks, ids->seq, AccessShareLock))
 			busy = ids->seq;
-			busy_mode = RowExclusiveLock;
-		}
-		/* the indexes, found once their tables are locked */
+		/* the indexes and TOAST tables, found once their tables are locked */
 		for (int i = 0; i < ntables && !OidIsValid(busy); i++)
 		{
-			Oid			idx;
-
 			if (tables[i] == ids->anchor)
-				continue;		/* read without its index */
-			idx = locked_key_index(tables[i]);
-			if (OidIsValid(idx) && !trail_try(locks, idx, AccessShareLock))
-				busy = idx;
+				continue;		/* read without its index; no large value */
+			try_dependents(locks, tables[i], true, &busy);
 		}
 		if (!OidIsValid(busy))
 			return;
 		cl_audit_unlock_trail(locks);
 		/* wait until the busy one is free, holding nothing else */
-		LockRelationOid(busy, busy_mode);
-		UnlockRelationOid(busy, busy_mode);
+		LockRelationOid(busy, AccessShareLock);
+		UnlockRelationOid(busy, AccessShareLock);
 		CHECK_FOR_INTERRUPTS();
 	}
 }

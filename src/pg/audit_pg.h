@@ -208,8 +208,9 @@ bool		cl_audit_can_link(const AuditRelids *ids);
 typedef struct AuditTrailLocks
 {
 	int			n;
-	Oid			oids[6];		/* log, chain, anchor, sequence, two indexes */
-	LOCKMODE	modes[6];
+	Oid			oids[12];		/* log, chain, anchor, sequence, two key
+								 * indexes, two TOAST tables and indexes */
+	LOCKMODE	modes[12];
 } AuditTrailLocks;
 
 void		cl_audit_lock_trail(const AuditRelids *ids, bool with_log,
